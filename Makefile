@@ -1,0 +1,54 @@
+# loopbridge: `make demo` builds and serves the page, `make test` runs every test.
+# Both install whatever is missing first (scripts/setup.sh), so they work on a fresh machine.
+
+PORT ?= 8080
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CHROMIUM ?= /usr/bin/chromium
+WASM_TARGET := --target wasm32-unknown-unknown
+
+.PHONY: demo serve build setup setup-test test lint test-wasm test-wasm-chrome test-wasm-firefox test-doc test-page clean
+
+demo: setup build serve
+
+serve:
+	python3 scripts/serve.py --port $(PORT)
+
+build: setup
+	wasm-pack build --target web --release --out-dir www/pkg
+
+setup:
+	@scripts/setup.sh
+
+setup-test:
+	@scripts/setup.sh --test
+
+test: setup-test lint test-wasm test-doc build test-page
+	@echo "make test: all passed"
+
+lint:
+	cargo fmt --check
+	cargo clippy $(WASM_TARGET) --all-targets -- -D warnings
+
+# The wasm-bindgen-test suites, debug and release, in headless Chromium and Firefox.
+test-wasm: test-wasm-chrome test-wasm-firefox
+
+test-wasm-chrome:
+	CHROMEDRIVER=/usr/bin/chromedriver cargo test $(WASM_TARGET)
+	CHROMEDRIVER=/usr/bin/chromedriver cargo test $(WASM_TARGET) --release
+
+test-wasm-firefox:
+	GECKODRIVER=$$(command -v geckodriver) cargo test $(WASM_TARGET)
+	GECKODRIVER=$$(command -v geckodriver) cargo test $(WASM_TARGET) --release
+
+# Doc examples compile (on the host: doctests cannot run on the wasm target).
+test-doc:
+	cargo test --doc
+
+# playwright-core drives Debian's Chromium against the page served as `make demo` serves it.
+test-page:
+	node --test --test-concurrency=1 tests/e2e/
+
+clean:
+	cargo clean
+	rm -rf www/pkg

@@ -1,0 +1,18 @@
+//! The one clock loopbridge measures time with: `performance.now()`.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    // `performance` is a global in windows and workers alike.
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
+}
+
+/// Milliseconds since the page (or worker) started, from `performance.now()`.
+///
+/// Monotonic, unaffected by changes to the wall clock, and shared by timers,
+/// the counter and the page's plots so their numbers line up.
+pub fn now_ms() -> f64 {
+    performance_now()
+}

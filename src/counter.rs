@@ -1,0 +1,206 @@
+//! `CounterWorker`: the JS class over [`Ticker`], with every argument checked.
+
+use std::cell::Cell;
+
+use futures::StreamExt;
+use js_sys::{Function, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use web_sys::ReadableStream;
+
+use crate::input::{self, MAX_TIMER_MS};
+use crate::stream::into_readable_stream;
+use crate::ticker::{Tick, Ticker};
+
+#[wasm_bindgen(typescript_custom_section)]
+const COUNTER_TYPES: &str = r#"
+/** Options for `new CounterWorker(options)`. */
+export interface CounterWorkerOptions {
+  /** Milliseconds between ticks, a finite number from 1 to 2147483647. Default 1000. */
+  intervalMs?: number;
+  /** A label for logs and the page. Default `worker-1`, `worker-2`, ... in creation order. */
+  name?: string;
+}
+
+/** The most recent delivery of a `CounterWorker`. */
+export interface TickInfo {
+  /** The count delivered. */
+  count: number;
+  /** Counts folded into this delivery because earlier ones were missed. */
+  missed: number;
+  /** When the delivery was due, in `performance.now()` milliseconds. */
+  deadlineMs: number;
+  /** How far behind that deadline it ran, in milliseconds. */
+  latenessMs: number;
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `CounterWorkerOptions` in the `.d.ts`.
+    #[wasm_bindgen(typescript_type = "CounterWorkerOptions")]
+    pub type CounterWorkerOptions;
+}
+
+thread_local! {
+    static UNNAMED_WORKERS: Cell<u32> = const { Cell::new(0) };
+}
+
+const DEFAULT_INTERVAL_MS: f64 = 1000.0;
+
+/// A counter that ticks once per interval while running: the browser's
+/// version of a worker thread that counts once a second until its stop event
+/// is set. It runs on the page's event loop and never blocks it; its count is
+/// measured with `performance.now()` so a stalled page never makes it wrong.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct CounterWorker {
+    ticker: Ticker,
+    name: String,
+}
+
+#[wasm_bindgen]
+impl CounterWorker {
+    /// A stopped counter. `intervalMs` defaults to 1000, `name` to
+    /// `worker-1`, `worker-2`, ...
+    ///
+    /// # Errors
+    ///
+    /// `TypeError` if `options` is not an object or a field has the wrong
+    /// type; `RangeError` if `intervalMs` is not a finite number from 1 to
+    /// 2147483647.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "CounterWorkerOptions")] options: JsValue,
+    ) -> Result<CounterWorker, JsValue> {
+        let options = input::options(&options, "CounterWorker")?;
+        let interval_ms = input::optional_number(
+            &input::field(&options, "intervalMs")?,
+            "CounterWorker: intervalMs",
+            1.0,
+            MAX_TIMER_MS,
+        )?
+        .unwrap_or(DEFAULT_INTERVAL_MS);
+        let name = input::optional_string(&input::field(&options, "name")?, "CounterWorker: name")?;
+        let ticker = Ticker::with_interval_ms(interval_ms)?;
+        let name = name.unwrap_or_else(|| {
+            let number = UNNAMED_WORKERS.with(|n| {
+                n.set(n.get() + 1);
+                n.get()
+            });
+            format!("worker-{number}")
+        });
+        Ok(CounterWorker { ticker, name })
+    }
+
+    /// Starts counting from 0. Returns `true` if it started, `false` (and
+    /// nothing changes) if it was already running.
+    pub fn start(&self) -> bool {
+        self.ticker.start()
+    }
+
+    /// Stops counting. Returns `true` if it was running. After it returns, no
+    /// callback runs and no stream chunk is enqueued; every `ticks()` stream closes.
+    pub fn stop(&self) -> bool {
+        self.ticker.stop()
+    }
+
+    /// Sets the count back to 0, running or not.
+    pub fn reset(&self) {
+        self.ticker.reset();
+    }
+
+    /// Sets the function called with each delivered count, or clears it with
+    /// `null`. A callback that throws is reported on the console and the
+    /// counter keeps running.
+    ///
+    /// # Errors
+    ///
+    /// `TypeError` if `callback` is neither a function nor `null`/`undefined`.
+    #[wasm_bindgen(js_name = onTick)]
+    pub fn on_tick(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "((count: number) => void) | null")]
+        callback: JsValue,
+    ) -> Result<(), JsValue> {
+        let callback = input::optional_function(&callback, "CounterWorker.onTick: callback")?;
+        let name = self.name.clone();
+        self.ticker.on_tick(callback.map(|callback| {
+            move |tick: &Tick| call_reporting_errors(&callback, tick.count, &name)
+        }));
+        Ok(())
+    }
+
+    /// A stream of the counts as they are delivered. It closes when the worker
+    /// stops (one taken while stopped waits for the next run) or is freed.
+    /// Each call gives an independent stream; cancelling one leaves the others.
+    /// A slow reader gets the latest count rather than a backlog.
+    ///
+    /// # Errors
+    ///
+    /// Only where the environment has no `ReadableStream`.
+    #[wasm_bindgen(unchecked_return_type = "ReadableStream<number>")]
+    pub fn ticks(&self) -> Result<ReadableStream, JsValue> {
+        let counts = self
+            .ticker
+            .ticks()
+            .map(|count| Ok(JsValue::from(count as f64)));
+        into_readable_stream(counts, 1.0)
+    }
+
+    /// Whether the worker is running.
+    #[wasm_bindgen(getter)]
+    pub fn running(&self) -> bool {
+        self.ticker.is_running()
+    }
+
+    /// Whole intervals elapsed since `start()` (or `reset()`), measured now;
+    /// after `stop()`, the final count.
+    #[wasm_bindgen(getter)]
+    pub fn count(&self) -> f64 {
+        self.ticker.count() as f64
+    }
+
+    /// The worker's name.
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    /// Milliseconds between ticks.
+    #[wasm_bindgen(getter, js_name = intervalMs)]
+    pub fn interval_ms(&self) -> f64 {
+        self.ticker.interval_ms()
+    }
+
+    /// The most recent delivery (`count`, `missed`, `deadlineMs`,
+    /// `latenessMs`), or `null` before the first.
+    #[wasm_bindgen(getter, js_name = lastTick, unchecked_return_type = "TickInfo | null")]
+    pub fn last_tick(&self) -> JsValue {
+        match self.ticker.last_tick() {
+            Some(tick) => tick_info(&tick).into(),
+            None => JsValue::NULL,
+        }
+    }
+}
+
+fn call_reporting_errors(callback: &Function, count: u64, name: &str) {
+    if let Err(error) = callback.call1(&JsValue::UNDEFINED, &JsValue::from(count as f64)) {
+        let context =
+            format!("CounterWorker {name}: the onTick callback threw; the worker keeps running.");
+        web_sys::console::error_2(&context.into(), &error);
+    }
+}
+
+fn tick_info(tick: &Tick) -> Object {
+    let info = Object::new();
+    for (key, value) in [
+        ("count", tick.count as f64),
+        ("missed", tick.missed as f64),
+        ("deadlineMs", tick.deadline_ms),
+        ("latenessMs", tick.lateness_ms),
+    ] {
+        // Setting a data property on a fresh plain object cannot fail.
+        let _ = Reflect::set(&info, &key.into(), &value.into());
+    }
+    info
+}

@@ -1,0 +1,79 @@
+//! [`Ticks`]: a [`Ticker`](crate::Ticker)'s deliveries as a Rust `Stream`.
+
+use std::cell::{Cell, RefCell};
+use std::pin::Pin;
+use std::rc::{Rc, Weak};
+use std::task::{Context, Poll, Waker};
+
+use futures::stream::{FusedStream, Stream};
+
+/// The counts a [`Ticker`](crate::Ticker) delivers, from
+/// [`Ticker::ticks`](crate::Ticker::ticks).
+///
+/// It holds only the latest undelivered count (a slow reader sees the newest
+/// count, never a backlog) and ends when the ticker stops or is dropped.
+/// Dropping it unsubscribes.
+#[derive(Debug)]
+#[must_use = "streams do nothing unless polled"]
+pub struct Ticks {
+    slot: Rc<Slot>,
+}
+
+/// What the ticker and one `Ticks` share.
+#[derive(Debug, Default)]
+pub(crate) struct Slot {
+    latest: Cell<Option<u64>>,
+    closed: Cell<bool>,
+    waker: RefCell<Option<Waker>>,
+}
+
+impl Ticks {
+    pub(crate) fn new() -> (Ticks, Weak<Slot>) {
+        let slot = Rc::new(Slot::default());
+        let weak = Rc::downgrade(&slot);
+        (Ticks { slot }, weak)
+    }
+}
+
+impl Slot {
+    pub(crate) fn push(&self, count: u64) {
+        self.latest.set(Some(count));
+        self.wake();
+    }
+
+    /// Ends the stream. A count not yet taken is dropped: nothing reaches the
+    /// reader after the ticker's `stop()` returned.
+    pub(crate) fn close(&self) {
+        self.latest.set(None);
+        self.closed.set(true);
+        self.wake();
+    }
+
+    fn wake(&self) {
+        if let Some(waker) = self.waker.borrow_mut().take() {
+            waker.wake();
+        }
+    }
+}
+
+impl Stream for Ticks {
+    type Item = u64;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<u64>> {
+        let slot = &self.slot;
+        if let Some(count) = slot.latest.take() {
+            return Poll::Ready(Some(count));
+        }
+        if slot.closed.get() {
+            return Poll::Ready(None);
+        }
+        *slot.waker.borrow_mut() = Some(cx.waker().clone());
+        Poll::Pending
+    }
+}
+
+impl FusedStream for Ticks {
+    fn is_terminated(&self) -> bool {
+        self.slot.closed.get() && self.slot.latest.get().is_none()
+    }
+}

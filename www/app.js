@@ -1,0 +1,223 @@
+// The demo page: wires the loopbridge exports to the DOM. It holds no logic
+// the crate should own; it only calls exports and draws what they report.
+import init, { CounterWorker, busyWait } from './pkg/loopbridge.js';
+
+const $ = (id) => document.getElementById(id);
+const BLOCK_MS = 2000;
+const LAG_SAMPLE_MS = 100;
+const LAG_WINDOW = 100; // samples: 10 s
+const LATENESS_WINDOW = 60; // deliveries
+
+try {
+  await init();
+} catch (error) {
+  const banner = $('load-error');
+  banner.textContent = `The WebAssembly module failed to load: ${error}`;
+  banner.hidden = false;
+  throw error;
+}
+
+// ---- plots -----------------------------------------------------------------
+
+function cssColor(name) {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+}
+
+/** Bar chart of recent values on a canvas, scaled to the largest one (at least `floor`). */
+function drawBars(canvas, values, { floor, capacity, colorFor }) {
+  const ratio = window.devicePixelRatio || 1;
+  const width = Math.max(1, Math.round(canvas.clientWidth * ratio));
+  const height = Math.max(1, Math.round(canvas.clientHeight * ratio));
+  if (canvas.width !== width || canvas.height !== height) {
+    canvas.width = width;
+    canvas.height = height;
+  }
+  const ctx = canvas.getContext('2d');
+  ctx.clearRect(0, 0, width, height);
+  const top = Math.max(floor, ...values);
+  ctx.strokeStyle = cssColor('--plot-grid');
+  ctx.lineWidth = ratio;
+  for (const fraction of [0.25, 0.5, 0.75]) {
+    const y = Math.round(height * fraction) + 0.5;
+    ctx.beginPath();
+    ctx.moveTo(0, y);
+    ctx.lineTo(width, y);
+    ctx.stroke();
+  }
+  const slot = width / capacity;
+  const barWidth = Math.max(ratio, slot * 0.7);
+  values.forEach((value, i) => {
+    const x = width - (values.length - i) * slot + (slot - barWidth) / 2;
+    const barHeight = Math.max(ratio, (value / top) * (height - 4 * ratio));
+    ctx.fillStyle = cssColor(colorFor(value));
+    ctx.fillRect(x, height - barHeight, barWidth, barHeight);
+  });
+  ctx.fillStyle = cssColor('--muted');
+  ctx.font = `${11 * ratio}px system-ui, sans-serif`;
+  ctx.textBaseline = 'top';
+  ctx.fillText(`${formatMs(top)}`, 4 * ratio, 3 * ratio);
+}
+
+function formatMs(ms) {
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 100) return `${Math.round(ms)} ms`;
+  return `${ms.toFixed(1)} ms`;
+}
+
+const lateColor = (ms) => (ms > 250 ? '--plot-spike' : ms > 16 ? '--plot-late' : '--plot-bar');
+
+// ---- counter worker --------------------------------------------------------
+
+const counter = {
+  worker: null,
+  lateness: [],
+  /** Set by the block button: the first delivery after the block lands here. */
+  catchUp: undefined,
+
+  create(intervalMs) {
+    this.worker?.free();
+    this.worker = new CounterWorker({ intervalMs });
+    this.worker.onTick((count) => this.delivered(count));
+    this.lateness = [];
+    this.render();
+  },
+
+  delivered(count) {
+    const tick = this.worker.lastTick;
+    $('count').textContent = String(count);
+    if (tick && this.catchUp === null) this.catchUp = tick;
+    if (tick) {
+      this.lateness.push(tick.latenessMs);
+      if (this.lateness.length > LATENESS_WINDOW) this.lateness.shift();
+    }
+    this.drawLateness();
+  },
+
+  render() {
+    const { worker } = this;
+    const running = worker.running;
+    $('start').disabled = running;
+    $('stop').disabled = !running;
+    $('interval').disabled = running;
+    $('worker-name').textContent = worker.name;
+    $('worker-interval').textContent = formatInterval(worker.intervalMs);
+    $('count').textContent = String(worker.count);
+    const status = $('worker-status');
+    status.textContent = running ? 'Running' : 'Stopped';
+    status.classList.toggle('running', running);
+    $('no-worker').hidden = running;
+    this.drawLateness();
+  },
+
+  drawLateness() {
+    const canvas = $('lateness-plot');
+    drawBars(canvas, this.lateness, { floor: 5, capacity: LATENESS_WINDOW, colorFor: lateColor });
+    const last = this.lateness.at(-1);
+    const worst = Math.max(0, ...this.lateness);
+    const summary = last === undefined ? '' : `last ${formatMs(last)} · worst ${formatMs(worst)}`;
+    $('lateness-summary').textContent = summary;
+    canvas.setAttribute('aria-label', last === undefined
+      ? 'Lateness of each delivery: no data yet'
+      : `Lateness of the last ${this.lateness.length} deliveries: ${summary}`);
+  },
+};
+
+function formatInterval(ms) {
+  return ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+$('start').addEventListener('click', () => {
+  counter.worker.start();
+  counter.lateness = [];
+  counter.render();
+});
+$('stop').addEventListener('click', () => {
+  counter.worker.stop();
+  counter.render();
+});
+$('reset').addEventListener('click', () => {
+  counter.worker.reset();
+  counter.render();
+});
+$('interval').addEventListener('change', (event) => {
+  counter.create(Number(event.target.value));
+});
+
+counter.create(Number($('interval').value));
+
+// ---- event-loop lag --------------------------------------------------------
+
+const lag = {
+  samples: [],
+
+  start() {
+    let due = performance.now() + LAG_SAMPLE_MS;
+    const sample = () => {
+      const now = performance.now();
+      this.record(Math.max(0, now - due));
+      due = now + LAG_SAMPLE_MS;
+      setTimeout(sample, LAG_SAMPLE_MS);
+    };
+    setTimeout(sample, LAG_SAMPLE_MS);
+  },
+
+  record(ms) {
+    this.samples.push(ms);
+    if (this.samples.length > LAG_WINDOW) this.samples.shift();
+    const peak = this.peak();
+    $('lag-now').textContent = formatMs(ms);
+    $('lag-peak').textContent = formatMs(peak);
+    $('lag-peak').classList.toggle('spike', peak > 250);
+    drawBars($('lag-plot'), this.samples, { floor: 20, capacity: LAG_WINDOW, colorFor: lateColor });
+  },
+
+  peak() {
+    return Math.max(0, ...this.samples);
+  },
+};
+
+lag.start();
+
+// ---- blocking the thread ---------------------------------------------------
+
+$('block').addEventListener('click', () => {
+  const { worker } = counter;
+  const wasRunning = worker.running;
+  const countBefore = worker.count;
+  counter.catchUp = null;
+  const startedAt = performance.now();
+  busyWait(BLOCK_MS);
+  const blockedMs = performance.now() - startedAt;
+  const countRightAfter = worker.count;
+  // Let the overdue timers (the counter's and the lag sampler's) run first.
+  setTimeout(() => explainBlock({
+    wasRunning, countBefore, blockedMs, countRightAfter,
+  }), LAG_SAMPLE_MS + 20);
+});
+
+function explainBlock({ wasRunning, countBefore, blockedMs, countRightAfter }) {
+  const tick = counter.catchUp;
+  counter.catchUp = undefined;
+  const parts = [`The main thread was busy for ${formatMs(blockedMs)}: no timer, click or frame could run, so the page froze.`];
+  parts.push(`The lag meter caught it: a timer task ran ${formatMs(lag.peak())} late.`);
+  if (wasRunning && tick) {
+    parts.push(`The counter's timer could not fire either, yet its count went from ${countBefore} to ${countRightAfter} the moment the thread was free: the count is measured with performance.now(), not counted.`);
+    if (tick.missed > 0) {
+      parts.push(`Its next delivery carried count ${tick.count} once, ${formatMs(tick.latenessMs)} late, folding in ${tick.missed} missed ${tick.missed === 1 ? 'tick' : 'ticks'} instead of a burst of stale callbacks.`);
+    } else {
+      parts.push(`Its next delivery carried count ${tick.count}, ${formatMs(tick.latenessMs)} late; no tick fell due during the block.`);
+    }
+  } else {
+    parts.push('Start the counter and block again to see it catch up.');
+  }
+  $('explanation').textContent = parts.join(' ');
+}
+
+addEventListener('resize', () => {
+  counter.drawLateness();
+  drawBars($('lag-plot'), lag.samples, { floor: 20, capacity: LAG_WINDOW, colorFor: lateColor });
+});
+
+// For the page tests and the curious: the live objects.
+globalThis.loopbridgeDemo = { counter, lag };
+document.documentElement.dataset.ready = 'true';
