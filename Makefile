@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMIUM ?= /usr/bin/chromium
 WASM_TARGET := --target wasm32-unknown-unknown
 
-.PHONY: demo serve build setup setup-test test lint test-wasm test-wasm-chrome test-wasm-firefox test-doc test-page clean
+.PHONY: demo serve build setup setup-test test lint test-wasm test-wasm-chrome test-wasm-firefox test-types test-page clean
 
 demo: setup build serve
 
@@ -23,14 +23,15 @@ setup:
 setup-test:
 	@scripts/setup.sh --test
 
-test: setup-test lint test-wasm test-doc build test-page
+test: setup-test lint test-wasm build test-types test-page
 	@echo "make test: all passed"
 
 lint:
 	cargo fmt --check
 	cargo clippy $(WASM_TARGET) --all-targets -- -D warnings
 
-# The wasm-bindgen-test suites, debug and release, in headless Chromium and Firefox.
+# The wasm-bindgen-test suites (and doc examples, compiled), debug and release,
+# in headless Chromium and Firefox.
 test-wasm: test-wasm-chrome test-wasm-firefox
 
 test-wasm-chrome:
@@ -41,9 +42,9 @@ test-wasm-firefox:
 	GECKODRIVER=$$(command -v geckodriver) cargo test $(WASM_TARGET)
 	GECKODRIVER=$$(command -v geckodriver) cargo test $(WASM_TARGET) --release
 
-# Doc examples compile (on the host: doctests cannot run on the wasm target).
-test-doc:
-	cargo test --doc
+# The published .d.ts types real usage (tests/types/usage.ts).
+test-types:
+	tsc -p tests/types/tsconfig.json
 
 # playwright-core drives Debian's Chromium against the page served as `make demo` serves it.
 test-page:

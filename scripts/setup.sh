@@ -36,8 +36,10 @@ if ! have wasm-pack; then
   cargo install wasm-pack
 fi
 
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ]; then
-  say "installing npm packages (binaryen for wasm-opt, playwright-core)"
+# npm records what it installed in node_modules/.package-lock.json; reinstall
+# when that is missing or older than the lock file.
+if [ ! node_modules/.package-lock.json -nt package-lock.json ]; then
+  say "installing npm packages (binaryen for wasm-opt, playwright-core, typescript)"
   npm ci --no-audit --no-fund
 fi
 

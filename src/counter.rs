@@ -122,11 +122,14 @@ impl CounterWorker {
         #[wasm_bindgen(unchecked_param_type = "((count: number) => void) | null")]
         callback: JsValue,
     ) -> Result<(), JsValue> {
-        let callback = input::optional_function(&callback, "CounterWorker.onTick: callback")?;
+        let Some(callback) = input::optional_function(&callback, "CounterWorker.onTick: callback")?
+        else {
+            self.ticker.clear_on_tick();
+            return Ok(());
+        };
         let name = self.name.clone();
-        self.ticker.on_tick(callback.map(|callback| {
-            move |tick: &Tick| call_reporting_errors(&callback, tick.count, &name)
-        }));
+        self.ticker
+            .on_tick(move |tick: &Tick| call_reporting_errors(&callback, tick.count, &name));
         Ok(())
     }
 

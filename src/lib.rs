@@ -7,6 +7,23 @@
 //! - [`into_readable_stream`]: any Rust `Stream` as a web `ReadableStream`,
 //!   pulled in batches, cancelled by dropping.
 //!
+//! ```no_run
+//! use std::time::Duration;
+//! use futures::StreamExt;
+//! use loopbridge::Ticker;
+//!
+//! async fn count_three() {
+//!     let ticker = Ticker::new(Duration::from_millis(100));
+//!     let mut ticks = ticker.ticks();
+//!     ticker.start();
+//!     while let Some(count) = ticks.next().await {
+//!         if count == 3 {
+//!             ticker.stop(); // the stream ends
+//!         }
+//!     }
+//! }
+//! ```
+//!
 //! Every JS export checks its arguments and throws a `TypeError` or
 //! `RangeError` ([`Error`]) instead of reaching a Rust panic.
 

@@ -51,9 +51,9 @@ pub struct Tick {
 ///
 /// # async fn run() {
 /// let ticker = Ticker::new(Duration::from_millis(100));
-/// ticker.on_tick(Some(|tick: &loopbridge::Tick| {
+/// ticker.on_tick(|tick: &loopbridge::Tick| {
 ///     web_sys::console::log_1(&format!("tick {} ({:.1} ms late)", tick.count, tick.lateness_ms).into());
-/// }));
+/// });
 /// let mut counts = ticker.ticks();
 /// ticker.start();
 /// assert_eq!(counts.next().await, Some(1));
@@ -199,13 +199,15 @@ impl Ticker {
         }
     }
 
-    /// Sets (or with `None` clears) the function called with each delivery.
-    /// It may call back into the ticker, including `stop()`.
-    pub fn on_tick<F>(&self, callback: Option<F>)
-    where
-        F: Fn(&Tick) + 'static,
-    {
-        self.inner.state.borrow_mut().callback = callback.map(|f| Rc::new(f) as Callback);
+    /// Sets the function called with each delivery, replacing any earlier
+    /// one. It may call back into the ticker, including `stop()`, and may drop it.
+    pub fn on_tick(&self, callback: impl Fn(&Tick) + 'static) {
+        self.inner.state.borrow_mut().callback = Some(Rc::new(callback));
+    }
+
+    /// Removes the function set with [`on_tick`](Ticker::on_tick).
+    pub fn clear_on_tick(&self) {
+        self.inner.state.borrow_mut().callback = None;
     }
 
     /// A stream of the counts as they are delivered. It ends at the next

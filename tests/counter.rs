@@ -2,7 +2,7 @@
 
 mod support;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use futures::StreamExt;
@@ -28,8 +28,10 @@ fn worker(interval_ms: f64) -> CounterWorker {
     CounterWorker::new(options(&[("intervalMs", interval_ms.into())])).unwrap()
 }
 
+type Recorded = Rc<RefCell<Vec<u64>>>;
+
 /// Records every count passed to `onTick`; keep the returned closure alive.
-fn record_ticks(worker: &CounterWorker) -> (Rc<RefCell<Vec<u64>>>, Closure<dyn Fn(f64)>) {
+fn record_ticks(worker: &CounterWorker) -> (Recorded, Closure<dyn Fn(f64)>) {
     let seen = Rc::new(RefCell::new(Vec::new()));
     let sink = Rc::clone(&seen);
     let callback =
@@ -280,12 +282,12 @@ async fn a_callback_may_stop_its_own_worker() {
     let ticker = Rc::new(Ticker::new(std::time::Duration::from_millis(1)));
     let calls = Rc::new(RefCell::new(Vec::new()));
     let (weak, sink) = (Rc::downgrade(&ticker), Rc::clone(&calls));
-    ticker.on_tick(Some(move |tick: &loopbridge::Tick| {
+    ticker.on_tick(move |tick: &loopbridge::Tick| {
         sink.borrow_mut().push(tick.count);
         if sink.borrow().len() == 3 {
             assert!(weak.upgrade().unwrap().stop());
         }
-    }));
+    });
     ticker.start();
     wait_until("the callback stops the ticker", || !ticker.is_running()).await;
     sleep(20).await;
@@ -293,13 +295,37 @@ async fn a_callback_may_stop_its_own_worker() {
 }
 
 #[wasm_bindgen_test]
+async fn a_callback_may_free_its_own_worker() {
+    let timers = support::track_timers();
+    let slot: Rc<RefCell<Option<CounterWorker>>> = Rc::new(RefCell::new(Some(worker(1.0))));
+    let calls = Rc::new(Cell::new(0));
+    let (owner, seen) = (Rc::clone(&slot), Rc::clone(&calls));
+    let callback = Closure::<dyn Fn(f64)>::new(move |_count: f64| {
+        seen.set(seen.get() + 1);
+        drop(owner.borrow_mut().take()); // what `worker.free()` in the callback does
+    });
+    let reader = {
+        let borrowed = slot.borrow();
+        let worker = borrowed.as_ref().unwrap();
+        worker.on_tick(callback.as_ref().clone()).unwrap();
+        let reader = reader(&worker.ticks().unwrap());
+        worker.start();
+        reader
+    };
+    wait_until("the callback frees the worker", || slot.borrow().is_none()).await;
+    while read(&reader).await.is_some() {}
+    sleep(10).await;
+    assert_eq!(calls.get(), 1);
+    assert_eq!(timers.live(), 0);
+    timers.restore();
+}
+
+#[wasm_bindgen_test]
 async fn a_blocked_thread_is_caught_up_in_one_delivery() {
     let ticker = Ticker::new(std::time::Duration::from_millis(10));
     let ticks = Rc::new(RefCell::new(Vec::new()));
     let sink = Rc::clone(&ticks);
-    ticker.on_tick(Some(move |tick: &loopbridge::Tick| {
-        sink.borrow_mut().push(*tick)
-    }));
+    ticker.on_tick(move |tick: &loopbridge::Tick| sink.borrow_mut().push(*tick));
     ticker.start();
     wait_until("the first delivery", || !ticks.borrow().is_empty()).await;
     let before = ticks.borrow().len();
@@ -338,9 +364,7 @@ async fn deliveries_keep_to_absolute_deadlines() {
     let ticker = Ticker::new(std::time::Duration::from_millis(4));
     let ticks = Rc::new(RefCell::new(Vec::new()));
     let sink = Rc::clone(&ticks);
-    ticker.on_tick(Some(move |tick: &loopbridge::Tick| {
-        sink.borrow_mut().push(*tick)
-    }));
+    ticker.on_tick(move |tick: &loopbridge::Tick| sink.borrow_mut().push(*tick));
     ticker.start();
     wait_until("20 deliveries", || ticks.borrow().len() >= 20).await;
     ticker.stop();
