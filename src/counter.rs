@@ -3,12 +3,13 @@
 use std::cell::Cell;
 
 use futures::StreamExt;
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Function, Object};
 use wasm_bindgen::prelude::*;
 use web_sys::ReadableStream;
 
 use crate::input::{self, MAX_TIMER_MS};
-use crate::stream::into_readable_stream;
+use crate::output::plain_object;
+use crate::stream::{into_readable_stream, StreamOptions};
 use crate::ticker::{Tick, Ticker};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -146,8 +147,12 @@ impl CounterWorker {
         let counts = self
             .ticker
             .ticks()
-            .map(|count| Ok(JsValue::from(count as f64)));
-        into_readable_stream(counts, 1.0)
+            .map(|count| Ok::<_, JsValue>(count as f64));
+        let options = StreamOptions {
+            high_water_mark: 1.0,
+            signal: None,
+        };
+        into_readable_stream(counts, options)
     }
 
     /// Whether the worker is running.
@@ -195,15 +200,10 @@ fn call_reporting_errors(callback: &Function, count: u64, name: &str) {
 }
 
 fn tick_info(tick: &Tick) -> Object {
-    let info = Object::new();
-    for (key, value) in [
-        ("count", tick.count as f64),
-        ("missed", tick.missed as f64),
-        ("deadlineMs", tick.deadline_ms),
-        ("latenessMs", tick.lateness_ms),
-    ] {
-        // Setting a data property on a fresh plain object cannot fail.
-        let _ = Reflect::set(&info, &key.into(), &value.into());
-    }
-    info
+    plain_object(&[
+        ("count", (tick.count as f64).into()),
+        ("missed", (tick.missed as f64).into()),
+        ("deadlineMs", tick.deadline_ms.into()),
+        ("latenessMs", tick.lateness_ms.into()),
+    ])
 }

@@ -15,12 +15,17 @@ pub enum Error {
     Type(String),
     /// A value of the right type but outside the allowed range: JS `RangeError`.
     Range(String),
+    /// A synchronous wait that would have to block the page's only thread:
+    /// JS `Error` named `WouldBlockError`.
+    WouldBlock(String),
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Type(message) | Error::Range(message) => f.write_str(message),
+            Error::Type(message) | Error::Range(message) | Error::WouldBlock(message) => {
+                f.write_str(message)
+            }
         }
     }
 }
@@ -32,6 +37,11 @@ impl From<Error> for JsValue {
         match error {
             Error::Type(message) => js_sys::TypeError::new(&message).into(),
             Error::Range(message) => js_sys::RangeError::new(&message).into(),
+            Error::WouldBlock(message) => {
+                let error = js_sys::Error::new(&message);
+                error.set_name("WouldBlockError");
+                error.into()
+            }
         }
     }
 }

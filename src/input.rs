@@ -2,8 +2,9 @@
 //! edge and converts it here, so a wrong type or an out-of-range number becomes
 //! a `TypeError`/`RangeError` with a clear message instead of reaching Rust code.
 
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
+use web_sys::AbortSignal;
 
 use crate::Error;
 
@@ -123,4 +124,111 @@ pub(crate) fn describe(value: &JsValue) -> String {
         Some(kind) => format!("a {kind}"),
         None => "a value of unknown type".to_owned(),
     }
+}
+
+/// A string.
+pub(crate) fn string(value: &JsValue, context: &str) -> Result<String, Error> {
+    value.as_string().ok_or_else(|| {
+        Error::Type(format!(
+            "{context} must be a string, got {}",
+            describe(value)
+        ))
+    })
+}
+
+/// A whole number in `min..=max`; `undefined` gives `None`.
+pub(crate) fn optional_integer(
+    value: &JsValue,
+    context: &str,
+    min: f64,
+    max: f64,
+) -> Result<Option<f64>, Error> {
+    let Some(number) = optional_number(value, context, min, max)? else {
+        return Ok(None);
+    };
+    if number.fract() != 0.0 {
+        return Err(Error::Range(format!(
+            "{context} must be a whole number, got {}",
+            describe(value)
+        )));
+    }
+    Ok(Some(number))
+}
+
+/// An `AbortSignal`; `undefined` gives `None`.
+pub(crate) fn optional_signal(
+    value: &JsValue,
+    context: &str,
+) -> Result<Option<AbortSignal>, Error> {
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    value
+        .dyn_ref::<AbortSignal>()
+        .cloned()
+        .map(Some)
+        .ok_or_else(|| {
+            Error::Type(format!(
+                "{context} must be an AbortSignal, got {}",
+                describe(value)
+            ))
+        })
+}
+
+/// One of `choices`; `undefined` gives `None`.
+pub(crate) fn optional_choice(
+    value: &JsValue,
+    context: &str,
+    choices: &[&'static str],
+) -> Result<Option<&'static str>, Error> {
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    let given = value.as_string();
+    choices
+        .iter()
+        .find(|choice| given.as_deref() == Some(**choice))
+        .copied()
+        .map(Some)
+        .ok_or_else(|| {
+            let expected: Vec<String> = choices.iter().map(|c| format!("{c:?}")).collect();
+            Error::Type(format!(
+                "{context} must be one of {}, got {}",
+                expected.join(", "),
+                describe(value)
+            ))
+        })
+}
+
+/// An array of at most `max_len` numbers, each finite and in `min..=max`.
+/// Reads elements with `Reflect.get`, so a proxy's throwing trap rethrows
+/// its own error instead of reaching Rust code.
+pub(crate) fn number_array(
+    value: &JsValue,
+    context: &str,
+    (min, max): (f64, f64),
+    max_len: usize,
+) -> Result<Vec<f64>, JsValue> {
+    if !value.is_instance_of::<Array>() {
+        return Err(Error::Type(format!(
+            "{context} must be an array of numbers, got {}",
+            describe(value)
+        ))
+        .into());
+    }
+    let length = Reflect::get(value, &"length".into())?
+        .as_f64()
+        .unwrap_or(0.0);
+    if length > max_len as f64 {
+        return Err(Error::Range(format!(
+            "{context} may hold at most {max_len} numbers, got {length}"
+        ))
+        .into());
+    }
+    (0..length as u32)
+        .map(|i| {
+            let element = Reflect::get(value, &JsValue::from(i))?;
+            Ok(number(&element, &format!("{context}[{i}]"), min, max)?)
+        })
+        .collect()
 }

@@ -5,7 +5,12 @@
 //!   per interval without drifting and whose count stays right when the page
 //!   is blocked or throttled. [`Ticker::ticks`] gives its counts as a `Stream`.
 //! - [`into_readable_stream`]: any Rust `Stream` as a web `ReadableStream`,
-//!   pulled in batches, cancelled by dropping.
+//!   pulled in batches, cancelled (and dropped) by `cancel()` or an
+//!   `AbortSignal`; [`JsStream`] goes the other way.
+//! - [`spawn`] / [`JoinHandle`], [`sleep`], [`yield_now`], [`gather`]: tasks
+//!   on the event loop, with drop meaning cancel.
+//! - [`try_block_on`]: the only honest synchronous wait on the main thread —
+//!   look once, and say [`WouldBlock`] if the result is not there yet.
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -29,19 +34,41 @@
 
 #![deny(missing_docs, missing_debug_implementations)]
 
-mod blocking;
+mod boundary;
+mod chunks;
 mod clock;
 mod counter;
 mod error;
+mod gather;
 mod input;
+mod js_stream;
+mod output;
+mod samples;
 mod stream;
+mod task;
 mod ticker;
 mod ticks;
 
-pub use blocking::{busy_wait, spin_for};
+pub use boundary::spin_for;
+pub use chunks::{chunk_message, graphemes};
 pub use clock::now_ms;
 pub use counter::{CounterWorker, CounterWorkerOptions};
 pub use error::Error;
-pub use stream::into_readable_stream;
+pub use gather::{gather, Mode, OnError, TaskRecord};
+pub use js_stream::JsStream;
+pub use stream::{into_readable_stream, StreamOptions};
+pub use task::{
+    sleep, spawn, try_block_on, yield_now, JoinError, JoinHandle, WouldBlock, YieldNow,
+};
 pub use ticker::{Tick, Ticker};
 pub use ticks::Ticks;
+
+/// The JS exports as Rust functions: they take `JsValue` (checked inside) and
+/// return what JS gets. Useful to call the samples from Rust tests or code.
+pub mod js {
+    pub use crate::boundary::{block_on, busy_wait, create_future_and_drop, yielding_work};
+    pub use crate::samples::{
+        count_stream, gather, invoke_async, invoke_async_stream, invoke_sync_steps,
+        live_stream_producers,
+    };
+}

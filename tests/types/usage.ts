@@ -1,6 +1,10 @@
 // Compiled with `tsc --noEmit` by `make test`: the published .d.ts must type
 // real usage precisely (no `any` where a shape is known).
-import init, { CounterWorker, busyWait, type CounterWorkerOptions, type TickInfo } from '../../www/pkg/loopbridge.js';
+import init, {
+  CounterWorker, blockOn, busyWait, countStream, createFutureAndDrop, gather, invokeAsync,
+  invokeAsyncStream, invokeSyncSteps, liveStreamProducers, yieldingWork,
+  type CounterWorkerOptions, type GatherReport, type GatherTask, type TickInfo,
+} from '../../www/pkg/loopbridge.js';
 
 await init();
 
@@ -30,6 +34,29 @@ console.log(started, stopped, running, count, name, interval);
 worker.free();
 defaults.free();
 
+const done: string = await invokeAsync('hi', 10);
+const words: ReadableStream<string> = invokeAsyncStream('a b', { delayMs: 5, signal: new AbortController().signal });
+const bytes: ReadableStream<Uint8Array> = words.pipeThrough(new TextEncoderStream());
+const steps: string[] = invokeSyncSteps('a b');
+const numbers: ReadableStream<number> = countStream(10, { highWaterMark: 4, failAfter: 3 });
+const report: GatherReport = await gather([10, 20], { mode: 'sequential', failIndex: 1, onError: 'collect' });
+const first: GatherTask = report.tasks[0];
+const firstStart: number | null = first.startMs;
+const total: number = report.totalMs;
+const producers: number = liveStreamProducers();
+const ran: boolean = createFutureAndDrop(() => {});
+await yieldingWork(100, 16);
+try {
+  blockOn(invokeAsync('x'));
+} catch (error) {
+  console.log((error as Error).name);
+}
+console.log(done, bytes, steps, numbers, firstStart, total, producers, ran);
+
+// @ts-expect-error gather modes are "concurrent" and "sequential"
+gather([1], { mode: 'parallel' });
+// @ts-expect-error the message must be a string
+invokeAsyncStream(5);
 // @ts-expect-error intervalMs must be a number
 new CounterWorker({ intervalMs: '100' });
 // @ts-expect-error name must be a string

@@ -1,0 +1,183 @@
+//! Tasks, sleeping, yielding and `try_block_on`, in a real browser.
+
+mod support;
+
+use std::cell::Cell;
+use std::future::{pending, ready};
+use std::rc::Rc;
+use std::time::Duration;
+
+use loopbridge::{now_ms, sleep as rest, spawn, try_block_on, yield_now, JoinError};
+use support::{sleep, DropObserver};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen(inline_js = r#"
+export function timerFlag() {
+  const flag = { fired: false };
+  setTimeout(() => { flag.fired = true; }, 0);
+  return flag;
+}
+export function messageFlag() {
+  const flag = { fired: false };
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => { flag.fired = true; channel.port1.close(); };
+  channel.port2.postMessage(null);
+  return flag;
+}
+export function microtaskFlag() {
+  const flag = { fired: false };
+  queueMicrotask(() => { flag.fired = true; });
+  return flag;
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = timerFlag)]
+    fn timer_flag() -> JsValue;
+    #[wasm_bindgen(js_name = messageFlag)]
+    fn message_flag() -> JsValue;
+    #[wasm_bindgen(js_name = microtaskFlag)]
+    fn microtask_flag() -> JsValue;
+}
+
+fn fired(flag: &JsValue) -> bool {
+    support::get(flag, "fired").is_truthy()
+}
+
+#[wasm_bindgen_test]
+async fn a_spawned_task_hands_its_result_to_the_handle() {
+    let handle = spawn(async {
+        rest(Duration::from_millis(5)).await;
+        6 * 7
+    });
+    assert_eq!(handle.await, Ok(42));
+}
+
+#[wasm_bindgen_test]
+async fn an_error_inside_the_task_comes_out_of_the_handle() {
+    let handle = spawn(async {
+        rest(Duration::from_millis(1)).await;
+        Err::<u8, String>("the task failed".into())
+    });
+    assert_eq!(handle.await, Ok(Err("the task failed".to_string())));
+}
+
+#[wasm_bindgen_test]
+async fn a_task_starts_after_spawn_returns_not_inside_it() {
+    let started = Rc::new(Cell::new(false));
+    let flag = Rc::clone(&started);
+    let handle = spawn(async move { flag.set(true) });
+    assert!(!started.get(), "spawn only schedules");
+    handle.await.unwrap();
+    assert!(started.get());
+}
+
+#[wasm_bindgen_test]
+async fn abort_cancels_the_task_and_drops_its_future() {
+    let (observer, dropped) = DropObserver::new();
+    let finished = Rc::new(Cell::new(false));
+    let flag = Rc::clone(&finished);
+    let handle = spawn(async move {
+        let _keep = observer;
+        rest(Duration::from_millis(30)).await;
+        flag.set(true);
+    });
+    sleep(1).await;
+    handle.abort();
+    assert_eq!(handle.await, Err(JoinError::Aborted));
+    sleep(0).await;
+    assert!(dropped.get(), "the aborted future was dropped");
+    sleep(40).await;
+    assert!(!finished.get(), "the aborted task never finished");
+}
+
+#[wasm_bindgen_test]
+async fn dropping_the_handle_cancels_the_task_and_detach_does_not() {
+    let timers = support::track_timers();
+    let cancelled_ran = Rc::new(Cell::new(false));
+    let flag = Rc::clone(&cancelled_ran);
+    let handle = spawn(async move {
+        rest(Duration::from_millis(10)).await;
+        flag.set(true);
+    });
+    sleep(1).await;
+    drop(handle);
+    sleep(20).await;
+    assert!(!cancelled_ran.get(), "a dropped handle cancels its task");
+    assert_eq!(timers.live(), 0, "and the task's timer was cleared");
+
+    let detached_ran = Rc::new(Cell::new(false));
+    let flag = Rc::clone(&detached_ran);
+    spawn(async move {
+        rest(Duration::from_millis(5)).await;
+        flag.set(true);
+    })
+    .detach();
+    support::wait_until("the detached task finishes", || detached_ran.get()).await;
+    timers.restore();
+}
+
+#[wasm_bindgen_test]
+async fn sleep_waits_at_least_its_duration_and_dropping_it_clears_the_timer() {
+    let started = now_ms();
+    rest(Duration::from_millis(20)).await;
+    assert!(now_ms() - started >= 19.0);
+    rest(Duration::ZERO).await;
+
+    let timers = support::track_timers();
+    let sleeping = rest(Duration::from_secs(3600));
+    let handle = spawn(sleeping);
+    sleep(1).await;
+    assert_eq!(timers.live(), 1);
+    drop(handle);
+    sleep(0).await;
+    assert_eq!(timers.live(), 0, "dropping a sleep clears its timer");
+    timers.restore();
+}
+
+#[wasm_bindgen_test]
+async fn yield_now_lets_queued_macrotasks_run() {
+    let message = message_flag();
+    let microtask = microtask_flag();
+    yield_now().await;
+    assert!(fired(&microtask));
+    assert!(
+        fired(&message),
+        "a message posted before yield_now ran before it returned"
+    );
+
+    // A loop of yields lets a 0 ms timer fire; a loop of microtasks never would.
+    let timer = timer_flag();
+    let mut yields = 0;
+    while !fired(&timer) {
+        yield_now().await;
+        yields += 1;
+        assert!(yields < 10_000, "the timer never got a turn");
+    }
+}
+
+#[wasm_bindgen_test]
+fn try_block_on_returns_a_ready_value_and_refuses_a_pending_one() {
+    assert_eq!(try_block_on(ready("now")).ok(), Some("now"));
+    let refused = try_block_on(pending::<u8>()).unwrap_err();
+    let message = refused.to_string();
+    assert!(message.contains("one thread"), "{message}");
+    assert!(message.contains("await"), "{message}");
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_future_can_still_be_awaited_later() {
+    let handle = spawn(async { 5 });
+    let refused = try_block_on(handle).unwrap_err();
+    assert_eq!(refused.into_future().await, Ok(5));
+
+    let finished = spawn(async { 8 });
+    sleep(0).await;
+    assert_eq!(
+        try_block_on(finished).ok(),
+        Some(Ok(8)),
+        "a finished task is ready"
+    );
+}
