@@ -7,7 +7,7 @@ use js_sys::{Function, Object};
 use wasm_bindgen::prelude::*;
 use web_sys::ReadableStream;
 
-use crate::input::{self, MAX_TIMER_MS};
+use crate::input::{self, Options, MAX_TIMER_MS};
 use crate::output::plain_object;
 use crate::stream::{into_readable_stream, StreamOptions};
 use crate::ticker::{Tick, Ticker};
@@ -73,15 +73,11 @@ impl CounterWorker {
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "CounterWorkerOptions")] options: JsValue,
     ) -> Result<CounterWorker, JsValue> {
-        let options = input::options(&options, "CounterWorker")?;
-        let interval_ms = input::optional_number(
-            &input::field(&options, "intervalMs")?,
-            "CounterWorker: intervalMs",
-            1.0,
-            MAX_TIMER_MS,
-        )?
-        .unwrap_or(DEFAULT_INTERVAL_MS);
-        let name = input::optional_string(&input::field(&options, "name")?, "CounterWorker: name")?;
+        let options = Options::parse(&options, "CounterWorker")?;
+        let interval_ms = options
+            .number("intervalMs", 1.0, MAX_TIMER_MS)?
+            .unwrap_or(DEFAULT_INTERVAL_MS);
+        let name = options.string("name")?;
         let ticker = Ticker::with_interval_ms(interval_ms)?;
         let name = name.unwrap_or_else(|| {
             let number = UNNAMED_WORKERS.with(|n| {

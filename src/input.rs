@@ -11,26 +11,67 @@ use crate::Error;
 /// The largest delay `setTimeout` honours (2^31 - 1 ms, about 24.8 days).
 pub(crate) const MAX_TIMER_MS: f64 = 2_147_483_647.0;
 
-/// An options bag: `undefined` or `null` mean "no options", anything but an
-/// object is a `TypeError`.
-pub(crate) fn options(value: &JsValue, context: &str) -> Result<Option<Object>, Error> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(None);
-    }
-    if !value.is_object() || value.is_function() {
-        return Err(Error::Type(format!(
-            "{context}: options must be an object, got {}",
-            describe(value)
-        )));
-    }
-    Ok(Some(value.clone().unchecked_into()))
+/// An options bag from JS (`{ intervalMs, name }`, ...), read field by field
+/// with the same checks as plain arguments. Error messages name the field as
+/// `"<context>: <field>"`.
+pub(crate) struct Options<'a> {
+    object: Option<Object>,
+    context: &'a str,
 }
 
-/// Reads `options[key]`; a throwing getter or proxy trap rethrows its own error.
-pub(crate) fn field(options: &Option<Object>, key: &str) -> Result<JsValue, JsValue> {
-    match options {
-        Some(object) => Reflect::get(object, &JsValue::from_str(key)),
-        None => Ok(JsValue::UNDEFINED),
+impl<'a> Options<'a> {
+    /// `undefined` and `null` mean "no options"; anything but an object is a
+    /// `TypeError`.
+    pub(crate) fn parse(value: &JsValue, context: &'a str) -> Result<Options<'a>, Error> {
+        if !(value.is_undefined() || value.is_null() || value.is_object()) || value.is_function() {
+            return Err(Error::Type(format!(
+                "{context}: options must be an object, got {}",
+                describe(value)
+            )));
+        }
+        let object = value.is_object().then(|| value.clone().unchecked_into());
+        Ok(Options { object, context })
+    }
+
+    /// `options[key]`; a throwing getter or proxy trap rethrows its own error.
+    fn get(&self, key: &str) -> Result<JsValue, JsValue> {
+        match &self.object {
+            Some(object) => Reflect::get(object, &JsValue::from_str(key)),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+
+    fn name(&self, key: &str) -> String {
+        format!("{}: {key}", self.context)
+    }
+
+    pub(crate) fn number(&self, key: &str, min: f64, max: f64) -> Result<Option<f64>, JsValue> {
+        Ok(optional_number(&self.get(key)?, &self.name(key), min, max)?)
+    }
+
+    pub(crate) fn integer(&self, key: &str, min: f64, max: f64) -> Result<Option<f64>, JsValue> {
+        Ok(optional_integer(
+            &self.get(key)?,
+            &self.name(key),
+            min,
+            max,
+        )?)
+    }
+
+    pub(crate) fn string(&self, key: &str) -> Result<Option<String>, JsValue> {
+        Ok(optional_string(&self.get(key)?, &self.name(key))?)
+    }
+
+    pub(crate) fn signal(&self, key: &str) -> Result<Option<AbortSignal>, JsValue> {
+        Ok(optional_signal(&self.get(key)?, &self.name(key))?)
+    }
+
+    pub(crate) fn choice(
+        &self,
+        key: &str,
+        choices: &[&'static str],
+    ) -> Result<Option<&'static str>, JsValue> {
+        Ok(optional_choice(&self.get(key)?, &self.name(key), choices)?)
     }
 }
 

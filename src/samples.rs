@@ -14,7 +14,7 @@ use web_sys::ReadableStream;
 use crate::chunks::chunk_message;
 use crate::clock::now_ms;
 use crate::gather::{gather as gather_tasks, Mode, OnError};
-use crate::input::{self, MAX_TIMER_MS};
+use crate::input::{self, Options, MAX_TIMER_MS};
 use crate::output::plain_object;
 use crate::stream::{into_readable_stream, StreamOptions};
 use crate::task::sleep;
@@ -136,18 +136,11 @@ pub fn invoke_async_stream(
     #[wasm_bindgen(unchecked_optional_param_type = "InvokeAsyncStreamOptions")] options: JsValue,
 ) -> Result<ReadableStream, JsValue> {
     let message = input::string(&message, "invokeAsyncStream: message")?;
-    let options = input::options(&options, "invokeAsyncStream")?;
-    let delay_ms = input::optional_number(
-        &input::field(&options, "delayMs")?,
-        "invokeAsyncStream: delayMs",
-        0.0,
-        MAX_TIMER_MS,
-    )?
-    .unwrap_or(300.0);
-    let signal = input::optional_signal(
-        &input::field(&options, "signal")?,
-        "invokeAsyncStream: signal",
-    )?;
+    let options = Options::parse(&options, "invokeAsyncStream")?;
+    let delay_ms = options
+        .number("delayMs", 0.0, MAX_TIMER_MS)?
+        .unwrap_or(300.0);
+    let signal = options.signal("signal")?;
     let delay = Duration::from_secs_f64(delay_ms / 1000.0);
     let producer = Producer::new();
     let chunks = stream::iter(chunk_message(&message)).then(move |chunk| {
@@ -191,20 +184,11 @@ pub fn count_stream(
 ) -> Result<ReadableStream, JsValue> {
     let n = input::optional_integer(&n, "countStream: n", 0.0, MAX_SAFE_INTEGER)?
         .ok_or_else(|| Error::Type("countStream: n must be a number, got undefined".into()))?;
-    let options = input::options(&options, "countStream")?;
-    let high_water_mark = input::optional_number(
-        &input::field(&options, "highWaterMark")?,
-        "countStream: highWaterMark",
-        0.0,
-        MAX_TIMER_MS,
-    )?
-    .unwrap_or(16.0);
-    let fail_after = input::optional_integer(
-        &input::field(&options, "failAfter")?,
-        "countStream: failAfter",
-        0.0,
-        n,
-    )?;
+    let options = Options::parse(&options, "countStream")?;
+    let high_water_mark = options
+        .number("highWaterMark", 0.0, MAX_TIMER_MS)?
+        .unwrap_or(16.0);
+    let fail_after = options.integer("failAfter", 0.0, n)?;
     let producer = Producer::new();
     let last = fail_after.unwrap_or(n) as u64;
     let numbers = stream::iter(0..last).map(move |i| {
@@ -241,26 +225,17 @@ pub fn gather(
             (0.0, MAX_TIMER_MS),
             MAX_TASKS,
         )?;
-        let options = input::options(&options, "gather")?;
-        let mode = input::optional_choice(
-            &input::field(&options, "mode")?,
-            "gather: mode",
-            &["concurrent", "sequential"],
-        )?
-        .unwrap_or("concurrent");
-        let on_error = input::optional_choice(
-            &input::field(&options, "onError")?,
-            "gather: onError",
-            &["collect", "failFast"],
-        )?
-        .unwrap_or("collect");
-        let fail_index = input::optional_integer(
-            &input::field(&options, "failIndex")?,
-            "gather: failIndex",
-            0.0,
-            (durations.len() as f64 - 1.0).max(0.0),
-        )?
-        .map(|i| i as usize);
+        let options = Options::parse(&options, "gather")?;
+        let mode = options
+            .choice("mode", &["concurrent", "sequential"])?
+            .unwrap_or("concurrent");
+        let on_error = options
+            .choice("onError", &["collect", "failFast"])?
+            .unwrap_or("collect");
+        let last_index = (durations.len() as f64 - 1.0).max(0.0);
+        let fail_index = options
+            .integer("failIndex", 0.0, last_index)?
+            .map(|i| i as usize);
 
         let tasks = durations.iter().enumerate().map(|(index, &ms)| async move {
             if ms > 0.0 {

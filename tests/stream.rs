@@ -23,6 +23,13 @@ fn options(high_water_mark: f64) -> StreamOptions {
     }
 }
 
+fn with_signal(high_water_mark: f64, controller: &AbortController) -> StreamOptions {
+    StreamOptions {
+        high_water_mark,
+        signal: Some(controller.signal()),
+    }
+}
+
 fn reader(stream: &ReadableStream) -> ReadableStreamDefaultReader {
     stream.get_reader().unchecked_into()
 }
@@ -114,14 +121,7 @@ async fn an_abort_signal_errors_the_stream_with_its_reason_and_drops_the_produce
             let _keep = &observer;
             item
         });
-    let stream = into_readable_stream(
-        items,
-        StreamOptions {
-            high_water_mark: 1.0,
-            signal: Some(controller.signal()),
-        },
-    )
-    .unwrap();
+    let stream = into_readable_stream(items, with_signal(1.0, &controller)).unwrap();
     assert_eq!(listeners.live_listeners(), 1);
     let reader = reader(&stream);
     assert_eq!(read(&reader).await.unwrap().unwrap().as_f64(), Some(0.0));
@@ -149,14 +149,7 @@ async fn an_already_aborted_signal_errors_the_stream_at_once() {
         let _keep = &observer;
         Ok::<u32, JsValue>(i)
     });
-    let stream = into_readable_stream(
-        items,
-        StreamOptions {
-            high_water_mark: 1.0,
-            signal: Some(controller.signal()),
-        },
-    )
-    .unwrap();
+    let stream = into_readable_stream(items, with_signal(1.0, &controller)).unwrap();
     let reason = read(&reader(&stream)).await.unwrap_err();
     assert_eq!(error_kind(&reason), "AbortError");
     assert!(dropped.get());
@@ -166,14 +159,7 @@ async fn an_already_aborted_signal_errors_the_stream_at_once() {
 async fn closing_removes_the_abort_listener() {
     let listeners = support::track_abort_listeners();
     let controller = AbortController::new().unwrap();
-    let stream = into_readable_stream(
-        words(),
-        StreamOptions {
-            high_water_mark: 16.0,
-            signal: Some(controller.signal()),
-        },
-    )
-    .unwrap();
+    let stream = into_readable_stream(words(), with_signal(16.0, &controller)).unwrap();
     let chunks = settle(support::read_all_for_await(&stream)).await.unwrap();
     assert_eq!(Array::from(&chunks).length(), 4);
     assert_eq!(listeners.live_listeners(), 0);
