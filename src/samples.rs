@@ -24,7 +24,7 @@ use crate::Error;
 const SAMPLE_TYPES: &str = r#"
 /** Options for `invokeAsyncStream`. */
 export interface InvokeAsyncStreamOptions {
-  /** Milliseconds before each chunk, 0 to 2147483647. Default 300. */
+  /** Milliseconds before each chunk (the first one included), 0 to 2147483647. Default 300. */
   delayMs?: number;
   /** Aborting it stops the producer and errors the stream with the signal's reason. */
   signal?: AbortSignal;
@@ -58,13 +58,15 @@ export interface GatherTask {
   /** `null` if the task never started. */
   endMs: number | null;
   ok: boolean;
-  /** True if failFast cancelled it (or it never started). */
+  /** True if failFast cancelled it (or, in sequential mode, it never started).
+   *  A cancelled task has `ok: false` and, if it had started, `endMs` = the moment it was cancelled. */
   cancelled: boolean;
   value?: string;
   error?: string;
 }
 
-/** What `gather` resolves to (or, with `failFast`, the `report` of its rejection). */
+/** What `gather` resolves to. With `failFast`, the rejection is an `Error` named
+ *  `GatherError` carrying the failing task's message, its `index` and this `report`. */
 export interface GatherReport {
   mode: "concurrent" | "sequential";
   onError: "collect" | "failFast";
@@ -122,7 +124,8 @@ pub fn invoke_async(
     })
 }
 
-/// `message` as a stream of chunks, one per `delayMs` (default 300): the
+/// `message` as a stream of chunks, one per `delayMs` (default 300; the
+/// first chunk, too, comes after one delay): the
 /// async generator the seed streams to the browser. Chunks end after
 /// whitespace; text without whitespace (e.g. Japanese) comes one character
 /// per chunk; joined, the chunks are exactly `message`.
@@ -262,7 +265,7 @@ pub fn gather(
         let total_ms = now_ms() - started;
 
         let since_start = |ms: Option<f64>| ms.map_or(JsValue::NULL, |ms| (ms - started).into());
-        let mut first_error = None;
+        let mut first_error: Option<(usize, String)> = None;
         let tasks: Array = records
             .iter()
             .map(|record| {
@@ -271,8 +274,8 @@ pub fn gather(
                     Some(Err(error)) => (false, None, Some(error.clone())),
                     None => (false, None, None),
                 };
-                if first_error.is_none() && error.is_some() {
-                    first_error = error.clone();
+                if let (None, Some(error)) = (&first_error, &error) {
+                    first_error = Some((record.index, error.clone()));
                 }
                 let mut fields = vec![
                     ("index", (record.index as f64).into()),
@@ -294,8 +297,10 @@ pub fn gather(
             ("tasks", tasks.into()),
         ]);
         match first_error {
-            Some(message) if policy == OnError::FailFast => {
+            Some((index, message)) if policy == OnError::FailFast => {
                 let error = js_sys::Error::new(&message);
+                error.set_name("GatherError");
+                let _ = js_sys::Reflect::set(&error, &"index".into(), &(index as f64).into());
                 let _ = js_sys::Reflect::set(&error, &"report".into(), &report);
                 Err(error.into())
             }

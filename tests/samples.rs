@@ -239,6 +239,8 @@ async fn fail_fast_rejects_on_the_first_failure_and_cancels_the_rest() {
     let timers = support::track_timers();
     let options = object(&[("failIndex", 1.into()), ("onError", "failFast".into())]);
     let error = run_gather(&[200.0, 5.0, 300.0], options).await.unwrap_err();
+    assert_eq!(error_kind(&error), "GatherError");
+    assert_eq!(get(&error, "index"), 1);
     assert!(error_message(&error).contains("task 1 failed"));
     assert_eq!(timers.live(), 0, "the cancelled tasks' timers were cleared");
     timers.restore();

@@ -1,8 +1,11 @@
 // The demo page: wires the loopbridge exports to the DOM. It holds no logic
 // the crate should own; it only calls exports and draws what they report.
 import init, { CounterWorker, busyWait } from './pkg/loopbridge.js';
+import { $, formatMs } from './format.js';
+import { setupStreaming } from './streaming.js';
+import { setupGather } from './gather.js';
+import { setupBoundary } from './boundary.js';
 
-const $ = (id) => document.getElementById(id);
 const BLOCK_MS = 2000;
 const LAG_SAMPLE_MS = 100;
 const LAG_WINDOW = 100; // samples: 10 s
@@ -56,12 +59,6 @@ function drawBars(canvas, values, { floor, capacity, colorFor }) {
   ctx.font = `${11 * ratio}px system-ui, sans-serif`;
   ctx.textBaseline = 'top';
   ctx.fillText(`${formatMs(top)}`, 4 * ratio, 3 * ratio);
-}
-
-function formatMs(ms) {
-  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
-  if (ms >= 100) return `${Math.round(ms)} ms`;
-  return `${ms.toFixed(1)} ms`;
 }
 
 const lateColor = (ms) => (ms > 250 ? '--plot-spike' : ms > 16 ? '--plot-late' : '--plot-bar');
@@ -218,6 +215,12 @@ addEventListener('resize', () => {
   drawBars($('lag-plot'), lag.samples, { floor: 20, capacity: LAG_WINDOW, colorFor: lateColor });
 });
 
+// ---- the bridge panels (one module each) ----------------------------------
+
+const streaming = setupStreaming();
+const gathering = setupGather();
+const boundary = setupBoundary();
+
 // For the page tests and the curious: the live objects.
-globalThis.loopbridgeDemo = { counter, lag };
+globalThis.loopbridgeDemo = { counter, lag, streaming, gathering, boundary };
 document.documentElement.dataset.ready = 'true';
