@@ -3,21 +3,12 @@
 // and the sync/async boundary cards. Clicks by role and name, reads back what
 // the page shows; bounds on time are generous, never tight.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launch, openDemo, screenshotPath, serve } from './harness.mjs';
+import { test } from 'node:test';
+import {
+  DESKTOP, PHONE, demoPerFile, horizontalOverflow, screenshotPath, unnamedControls,
+} from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = demoPerFile();
 
 const WAIT = { timeout: 15000 };
 const ENGLISH = 'Streaming keeps the page alive: each word arrives as soon as it is ready.';
@@ -70,7 +61,7 @@ function timeline(page, mode) {
 }
 
 test('streaming an English message shows each word as its own chunk, as it arrives', async () => {
-  const { page, problems, context } = await openDemo(browser, server.url);
+  const { page, problems, context } = await demo.open();
   assert.equal(await page.getByLabel('Message').inputValue(), ENGLISH);
   assert.equal(await button(page, 'Cancel').isEnabled(), false, 'Cancel is disabled before streaming');
   assert.equal(await text(page, 'stream-producers'), 'Rust producers alive: 0');
@@ -102,7 +93,7 @@ test('streaming an English message shows each word as its own chunk, as it arriv
 });
 
 test('the Japanese sample streams one character per chunk', async () => {
-  const { page, problems, context } = await openDemo(browser, server.url);
+  const { page, problems, context } = await demo.open();
   await button(page, 'Japanese sample').click();
   assert.equal(await page.getByLabel('Message').inputValue(), JAPANESE);
   const shown = await streamToEnd(page);
@@ -115,7 +106,7 @@ test('the Japanese sample streams one character per chunk', async () => {
 });
 
 test('read as an HTTP response (bytes through TextDecoder), the stream shows the same text', async () => {
-  const { page, problems, context } = await openDemo(browser, server.url);
+  const { page, problems, context } = await demo.open();
   const direct = await streamToEnd(page, { read: 'directly' });
   const viaResponse = await streamToEnd(page, { read: 'response' });
   assert.equal(viaResponse.join(''), direct.join(''));
@@ -132,7 +123,7 @@ test('read as an HTTP response (bytes through TextDecoder), the stream shows the
 });
 
 test('streamed text is shown as text, never parsed as HTML', async () => {
-  const { page, problems, context } = await openDemo(browser, server.url);
+  const { page, problems, context } = await demo.open();
   const message = '<img src=x id=injected> <b>bold</b> & done';
   await page.getByLabel('Message').fill(message);
   const shown = await streamToEnd(page);
@@ -146,7 +137,7 @@ test('streamed text is shown as text, never parsed as HTML', async () => {
 });
 
 test('Cancel stops the stream mid-way and drops the Rust producer, read either way', async () => {
-  const { page, problems, context } = await openDemo(browser, server.url);
+  const { page, problems, context } = await demo.open();
   const total = ENGLISH.split(/\s+/).length;
   for (const read of ['directly, with', 'as an HTTP response']) {
     await page.getByLabel('Delay per chunk').selectOption('300');
@@ -176,7 +167,7 @@ test('Cancel stops the stream mid-way and drops the Rust producer, read either w
 });
 
 test('Sync version shows every chunk at once', async () => {
-  const { page, problems, context } = await openDemo(browser, server.url);
+  const { page, problems, context } = await demo.open();
   await button(page, 'Sync version').click();
   const shown = await chunks(page);
   assert.equal(shown.join(''), ENGLISH);
@@ -187,7 +178,7 @@ test('Sync version shows every chunk at once', async () => {
 });
 
 test('three 1 s tasks take about 3 s in sequence and about 1 s with gather, on one time axis', async () => {
-  const { page, problems, context } = await openDemo(browser, server.url);
+  const { page, problems, context } = await demo.open();
   assert.equal(await text(page, 'gather-total-sequential'), 'sequential: not run yet');
   await button(page, 'Run both').click();
   assert.equal(await button(page, 'Run sequential').isEnabled(), false, 'the run buttons wait for the runs');
@@ -225,7 +216,7 @@ test('three 1 s tasks take about 3 s in sequence and about 1 s with gather, on o
 });
 
 test('a failing task: collect keeps every outcome; failFast rejects, cancels the rest and says why', async () => {
-  const { page, problems, context } = await openDemo(browser, server.url);
+  const { page, problems, context } = await demo.open();
   await page.getByLabel('Make task 1 fail').check();
 
   await page.getByLabel('On error').selectOption('collect');
@@ -263,7 +254,7 @@ test('a failing task: collect keeps every outcome; failFast rejects, cancels the
 });
 
 test('a Rust future dropped unawaited never runs; a JS async function runs when called', async () => {
-  const { page, problems, context } = await openDemo(browser, server.url);
+  const { page, problems, context } = await demo.open();
   await button(page, 'Call both without awaiting').click();
   assert.equal(await text(page, 'never-rust'), 'Rust future side effects: 0');
   assert.equal(await text(page, 'never-js'), 'JS async function side effects: 1');
@@ -276,7 +267,7 @@ test('a Rust future dropped unawaited never runs; a JS async function runs when 
 });
 
 test('blockOn refuses at once with a WouldBlockError instead of freezing the page', async () => {
-  const { page, problems, context } = await openDemo(browser, server.url);
+  const { page, problems, context } = await demo.open();
   await button(page, "blockOn(invokeAsync('hi', 100))").click();
   const name = await text(page, 'blockon-name');
   assert.match(name, /^WouldBlockError, thrown after /);
@@ -290,7 +281,7 @@ test('blockOn refuses at once with a WouldBlockError instead of freezing the pag
 });
 
 test('busyWait freezes the page for 2 s; yieldingWork does the same work and keeps it painting', async () => {
-  const { page, problems, context } = await openDemo(browser, server.url);
+  const { page, problems, context } = await demo.open();
   await button(page, 'yieldingWork(2000, 16)').click();
   await waitForText(page, 'yield-result', /took/);
   const yielding = await text(page, 'yield-result');
@@ -315,7 +306,7 @@ test('busyWait freezes the page for 2 s; yieldingWork does the same work and kee
 });
 
 test('awaiting invokeAsync from a click resolves "Done: hello" about a second later', async () => {
-  const { page, problems, context } = await openDemo(browser, server.url);
+  const { page, problems, context } = await demo.open();
   await button(page, "await invokeAsync('hello')").click();
   assert.match(await text(page, 'invoke-result'), /^Waiting/);
   await waitForText(page, 'invoke-result', /^Done: hello/);
@@ -327,15 +318,13 @@ test('awaiting invokeAsync from a click resolves "Done: hello" about a second la
 
 test('the bridge panels have named controls and fit desktop and phone, light and dark', async () => {
   for (const [name, viewport, colorScheme] of [
-    ['bridge-desktop-light', { width: 1280, height: 900 }, 'light'],
-    ['bridge-desktop-dark', { width: 1280, height: 900 }, 'dark'],
-    ['bridge-phone-light', { width: 390, height: 844 }, 'light'],
-    ['bridge-phone-dark', { width: 390, height: 844 }, 'dark'],
+    ['bridge-desktop-light', DESKTOP, 'light'],
+    ['bridge-desktop-dark', DESKTOP, 'dark'],
+    ['bridge-phone-light', PHONE, 'light'],
+    ['bridge-phone-dark', PHONE, 'dark'],
   ]) {
-    const { page, problems, context } = await openDemo(browser, server.url, { viewport, colorScheme });
-    const unnamed = await page.evaluate(() => [...document.querySelectorAll('button, select, input, textarea, svg[role="img"]')]
-      .filter((el) => !(el.labels?.length || el.textContent.trim() || el.getAttribute('aria-label')))
-      .map((el) => el.outerHTML));
+    const { page, problems, context } = await demo.open({ viewport, colorScheme });
+    const unnamed = await unnamedControls(page);
     assert.deepEqual(unnamed, [], name);
 
     // Fill every panel, then look.
@@ -349,7 +338,7 @@ test('the bridge panels have named controls and fit desktop and phone, light and
     await waitForText(page, 'gather-total-sequential', /s$/);
     await waitForText(page, 'yield-result', /took/);
 
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await horizontalOverflow(page);
     assert.ok(overflow <= 0, `${name}: no horizontal scrolling (${overflow} px too wide)`);
     const svgFits = await page.evaluate(() => {
       const svg = document.getElementById('gather-timeline');

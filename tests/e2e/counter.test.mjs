@@ -3,21 +3,12 @@
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { launch, openDemo, repoRoot, screenshotPath, serve } from './harness.mjs';
+import { test } from 'node:test';
+import {
+  DESKTOP, PHONE, demoPerFile, horizontalOverflow, repoRoot, screenshotPath, unnamedControls,
+} from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = demoPerFile();
 
 const count = async (page) => Number(await page.locator('#count').textContent());
 
@@ -28,26 +19,26 @@ async function waitForCount(page, atLeast) {
 }
 
 test('the page is served isolated, under a strict CSP, with wasm as application/wasm', async () => {
-  const response = await fetch(server.url);
+  const response = await fetch(demo.server.url);
   assert.equal(response.status, 200);
   assert.equal(response.headers.get('cross-origin-opener-policy'), 'same-origin');
   assert.equal(response.headers.get('cross-origin-embedder-policy'), 'require-corp');
   assert.match(response.headers.get('content-security-policy'), /script-src 'self' 'wasm-unsafe-eval'/);
-  const wasm = await fetch(new URL('pkg/loopbridge_bg.wasm', server.url));
+  const wasm = await fetch(new URL('pkg/loopbridge_bg.wasm', demo.server.url));
   assert.equal(wasm.headers.get('content-type'), 'application/wasm');
-  const outside = await fetch(new URL('/..%2f..%2fCargo.toml', server.url));
+  const outside = await fetch(new URL('/..%2f..%2fCargo.toml', demo.server.url));
   assert.equal(outside.status, 404);
   const html = await response.text();
   assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline scripts');
 
-  const { page, problems, context } = await openDemo(browser, server.url);
+  const { page, problems, context } = await demo.open();
   assert.equal(await page.evaluate(() => crossOriginIsolated), true);
   assert.deepEqual(problems, []);
   await context.close();
 });
 
 test('Start makes the count rise, Stop makes it hold', async () => {
-  const { page, problems, context } = await openDemo(browser, server.url);
+  const { page, problems, context } = await demo.open();
   const start = page.getByRole('button', { name: 'Start' });
   const stop = page.getByRole('button', { name: 'Stop' });
   await page.getByLabel('Interval').selectOption('100');
@@ -86,7 +77,7 @@ test('Start makes the count rise, Stop makes it hold', async () => {
 });
 
 test('blocking the main thread for 2 s: the count is caught up and the lag meter spikes', async () => {
-  const { page, problems, context } = await openDemo(browser, server.url);
+  const { page, problems, context } = await demo.open();
   await page.getByLabel('Interval').selectOption('100');
   await page.getByRole('button', { name: 'Start' }).click();
   await waitForCount(page, 3);
@@ -123,7 +114,7 @@ test('blocking the main thread for 2 s: the count is caught up and the lag meter
 });
 
 test('bad input from JS gets TypeError/RangeError and the module stays usable (release build)', async () => {
-  const { page, problems, context } = await openDemo(browser, server.url);
+  const { page, problems, context } = await demo.open();
   const outcomes = await page.evaluate(async () => {
     const { CounterWorker, busyWait } = await import('./pkg/loopbridge.js');
     const attempt = (label, f) => {
@@ -187,19 +178,17 @@ test('bad input from JS gets TypeError/RangeError and the module stays usable (r
 
 test('every control has an accessible name, and the page fits a phone in light and dark', async () => {
   for (const [name, viewport, colorScheme] of [
-    ['phone-light', { width: 390, height: 844 }, 'light'],
-    ['phone-dark', { width: 390, height: 844 }, 'dark'],
-    ['desktop-dark', { width: 1280, height: 900 }, 'dark'],
+    ['phone-light', PHONE, 'light'],
+    ['phone-dark', PHONE, 'dark'],
+    ['desktop-dark', DESKTOP, 'dark'],
   ]) {
-    const { page, problems, context } = await openDemo(browser, server.url, { viewport, colorScheme });
-    const unnamed = await page.evaluate(() => [...document.querySelectorAll('button, select, input, canvas')]
-      .filter((el) => !(el.labels?.length || el.textContent.trim() || el.getAttribute('aria-label')))
-      .map((el) => el.outerHTML));
+    const { page, problems, context } = await demo.open({ viewport, colorScheme });
+    const unnamed = await unnamedControls(page);
     assert.deepEqual(unnamed, []);
     for (const button of ['Start', 'Stop', 'Reset', 'Block the main thread for 2 s']) {
       assert.equal(await page.getByRole('button', { name: button, exact: true }).count(), 1, button);
     }
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await horizontalOverflow(page);
     assert.ok(overflow <= 0, `${name}: no horizontal scrolling (${overflow} px too wide)`);
     await page.getByRole('button', { name: 'Start' }).click();
     await page.waitForTimeout(1200);

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -58,7 +59,7 @@ export function launch() {
 }
 
 /** Opens the demo page and waits until the wasm module is ready. Page errors fail the test. */
-export async function openDemo(browser, url, { viewport = { width: 1280, height: 900 }, colorScheme = 'light' } = {}) {
+export async function openDemo(browser, url, { viewport = DESKTOP, colorScheme = 'light' } = {}) {
   const context = await browser.newContext({ viewport, colorScheme });
   const page = await context.newPage();
   const problems = [];
@@ -73,4 +74,40 @@ export async function openDemo(browser, url, { viewport = { width: 1280, height:
 
 export function screenshotPath(name) {
   return join(outputDir, `${name}.png`);
+}
+
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+/** The outerHTML of every control (and labelled image) with no accessible name: should be []. */
+export function unnamedControls(page) {
+  return page.evaluate(() => [...document.querySelectorAll('button, select, input, textarea, canvas, svg[role="img"]')]
+    .filter((el) => !(el.labels?.length || el.textContent.trim() || el.getAttribute('aria-label')))
+    .map((el) => el.outerHTML));
+}
+
+/** How many CSS pixels the page is wider than the viewport (0 when it fits). */
+export function horizontalOverflow(page) {
+  return page.evaluate(() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth));
+}
+
+/**
+ * Serves the page and launches Chromium once for the calling test file.
+ * `demo.open(options)` opens a fresh page (see openDemo); `demo.server.url` is the page's URL.
+ */
+export function demoPerFile() {
+  const demo = {
+    server: null,
+    browser: null,
+    open: (options) => openDemo(demo.browser, demo.server.url, options),
+  };
+  before(async () => {
+    demo.server = await serve();
+    demo.browser = await launch();
+  });
+  after(async () => {
+    await demo.browser?.close();
+    await demo.server?.stop();
+  });
+  return demo;
 }
