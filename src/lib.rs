@@ -42,6 +42,7 @@ mod error;
 mod gather;
 mod input;
 mod js_stream;
+mod offthread;
 mod output;
 mod samples;
 mod stream;
@@ -56,6 +57,7 @@ pub use counter::{CounterWorker, CounterWorkerOptions};
 pub use error::Error;
 pub use gather::{gather, Mode, OnError, TaskRecord};
 pub use js_stream::JsStream;
+pub use offthread::ThreadCounter;
 pub use stream::{into_readable_stream, StreamOptions};
 pub use task::{
     sleep, spawn, try_block_on, yield_now, JoinError, JoinHandle, WouldBlock, YieldNow,

@@ -4,14 +4,14 @@
 
 use std::cell::RefCell;
 use std::fmt;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 use std::time::Duration;
 
 use gloo_timers::callback::Timeout;
 
 use crate::clock::now_ms;
 use crate::input::MAX_TIMER_MS;
-use crate::ticks::{Slot, Ticks};
+use crate::ticks::{Subscribers, Ticks};
 use crate::Error;
 
 /// One delivery of a [`Ticker`]: the count it carries and how late it was.
@@ -80,7 +80,7 @@ struct State {
     stopped_count: u64,
     last_tick: Option<Tick>,
     callback: Option<Callback>,
-    subscribers: Vec<Weak<Slot>>,
+    subscribers: Subscribers,
 }
 
 /// Everything that exists only while the ticker runs.
@@ -181,7 +181,7 @@ impl Ticker {
         };
         state.stopped_count = self.inner.elapsed(&run, now_ms());
         drop(run); // clears the pending timer
-        close_all(&mut state.subscribers);
+        state.subscribers.close_all();
         true
     }
 
@@ -215,11 +215,7 @@ impl Ticker {
     /// for the next run) or when the ticker is dropped. A slow reader gets the
     /// latest count, not a backlog.
     pub fn ticks(&self) -> Ticks {
-        let (ticks, slot) = Ticks::new();
-        let mut state = self.inner.state.borrow_mut();
-        state.subscribers.retain(|slot| slot.strong_count() > 0);
-        state.subscribers.push(slot);
-        ticks
+        self.inner.state.borrow_mut().subscribers.subscribe()
     }
 }
 
@@ -278,13 +274,7 @@ impl Inner {
         run.delivered = count;
         self.schedule(run);
         state.last_tick = Some(tick);
-        state.subscribers.retain(|slot| match slot.upgrade() {
-            Some(slot) => {
-                slot.push(count);
-                true
-            }
-            None => false,
-        });
+        state.subscribers.push(count);
         let callback = state.callback.clone();
         drop(state); // the callback may call back into the ticker
         if let Some(callback) = callback {
@@ -295,14 +285,6 @@ impl Inner {
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        close_all(&mut self.state.get_mut().subscribers);
-    }
-}
-
-fn close_all(subscribers: &mut Vec<Weak<Slot>>) {
-    for slot in subscribers.drain(..) {
-        if let Some(slot) = slot.upgrade() {
-            slot.close();
-        }
+        self.state.get_mut().subscribers.close_all();
     }
 }

@@ -21,29 +21,58 @@ pub struct Ticks {
 
 /// What the ticker and one `Ticks` share.
 #[derive(Debug, Default)]
-pub(crate) struct Slot {
+struct Slot {
     latest: Cell<Option<u64>>,
     closed: Cell<bool>,
     waker: RefCell<Option<Waker>>,
 }
 
-impl Ticks {
-    pub(crate) fn new() -> (Ticks, Weak<Slot>) {
+/// Every open [`Ticks`] of one counter: the counter pushes each delivered
+/// count to all of them and closes them all when it stops.
+#[derive(Debug, Default)]
+pub(crate) struct Subscribers {
+    slots: Vec<Weak<Slot>>,
+}
+
+impl Subscribers {
+    /// A new stream of this counter's counts.
+    pub(crate) fn subscribe(&mut self) -> Ticks {
         let slot = Rc::new(Slot::default());
-        let weak = Rc::downgrade(&slot);
-        (Ticks { slot }, weak)
+        self.slots.retain(|slot| slot.strong_count() > 0);
+        self.slots.push(Rc::downgrade(&slot));
+        Ticks { slot }
+    }
+
+    /// Hands `count` to every stream still open (and forgets dropped ones).
+    pub(crate) fn push(&mut self, count: u64) {
+        self.slots.retain(|slot| match slot.upgrade() {
+            Some(slot) => {
+                slot.push(count);
+                true
+            }
+            None => false,
+        });
+    }
+
+    /// Ends every stream.
+    pub(crate) fn close_all(&mut self) {
+        for slot in self.slots.drain(..) {
+            if let Some(slot) = slot.upgrade() {
+                slot.close();
+            }
+        }
     }
 }
 
 impl Slot {
-    pub(crate) fn push(&self, count: u64) {
+    fn push(&self, count: u64) {
         self.latest.set(Some(count));
         self.wake();
     }
 
     /// Ends the stream. A count not yet taken is dropped: nothing reaches the
     /// reader after the ticker's `stop()` returned.
-    pub(crate) fn close(&self) {
+    fn close(&self) {
         self.latest.set(None);
         self.closed.set(true);
         self.wake();

@@ -2,7 +2,7 @@
 // real usage precisely (no `any` where a shape is known).
 import init, {
   CounterWorker, blockOn, busyWait, countStream, createFutureAndDrop, gather, invokeAsync,
-  invokeAsyncStream, invokeSyncSteps, liveStreamProducers, yieldingWork,
+  invokeAsyncStream, invokeSyncSteps, liveStreamProducers, ThreadCounter, yieldingWork,
   type CounterWorkerOptions, type GatherReport, type GatherTask, type TickInfo,
 } from '../../www/pkg/loopbridge.js';
 
@@ -52,6 +52,16 @@ try {
   console.log((error as Error).name);
 }
 console.log(done, bytes, steps, numbers, firstStart, total, producers, ran);
+
+const thread = new ThreadCounter({ intervalMs: 100, name: 'off-main' });
+const threadStarted: boolean = await thread.start();
+const threadCount: number = thread.count;
+const shared: boolean = thread.sharedMemory;
+const threadTicks: ReadableStream<number> = thread.ticks();
+const reason: string | undefined = thread.crashReason;
+const threadStopped: boolean = await thread.stop();
+thread.free();
+console.log(threadStarted, threadCount, shared, threadTicks, reason, threadStopped);
 
 // @ts-expect-error gather modes are "concurrent" and "sequential"
 gather([1], { mode: 'parallel' });

@@ -1,0 +1,102 @@
+//! The worker side of a [`ThreadCounter`](super::ThreadCounter): a
+//! [`Ticker`] that writes each count into the shared memory (when there is
+//! one) and posts it to the page, driven by the page's commands.
+
+use std::cell::RefCell;
+use std::time::Duration;
+
+use js_sys::{Array, Atomics, BigInt64Array, Reflect};
+use wasm_bindgen::prelude::*;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+use super::protocol::{Command, Event};
+use crate::Ticker;
+
+/// The worker's one host. It lives as long as the worker: the page ends it
+/// with `terminate()`.
+struct Host {
+    ticker: Ticker,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+thread_local! {
+    static HOST: RefCell<Option<Host>> = const { RefCell::new(None) };
+}
+
+/// Called by the worker's entry script once the module is loaded: `init` is
+/// the page's first message (`intervalMs`, `shared`), `queued` the commands
+/// that arrived meanwhile.
+///
+/// # Errors
+///
+/// If this is not a dedicated worker, or `init` is malformed.
+#[wasm_bindgen(js_name = startCounterHost, skip_typescript)]
+#[doc(hidden)]
+pub fn start_counter_host(init: JsValue, queued: Array) -> Result<(), JsValue> {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global()
+        .dyn_into()
+        .map_err(|_| JsError::new("startCounterHost runs only in a dedicated worker"))?;
+    let interval_ms = Reflect::get(&init, &"intervalMs".into())?
+        .as_f64()
+        .ok_or_else(|| JsError::new("init.intervalMs must be a number"))?;
+    let shared = Reflect::get(&init, &"shared".into())?
+        .dyn_into::<js_sys::SharedArrayBuffer>()
+        .ok()
+        .map(|buffer| BigInt64Array::new(&buffer));
+    let ticker = Ticker::try_new(Duration::from_secs_f64(interval_ms / 1000.0))?;
+
+    let post_scope = scope.clone();
+    ticker.on_tick(move |tick| {
+        if let Some(shared) = &shared {
+            let _ = Atomics::store_bigint(shared, 0, tick.count as i64);
+        }
+        let event = Event::Tick {
+            count: tick.count as f64,
+            lateness_ms: tick.lateness_ms,
+            missed: tick.missed as f64,
+        };
+        let _ = post_scope.post_message(&event.encode());
+    });
+
+    let reply_scope = scope.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        handle(&reply_scope, &event.data());
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    HOST.with(|host| {
+        *host.borrow_mut() = Some(Host {
+            ticker,
+            _on_message: on_message,
+        })
+    });
+    for message in queued.iter() {
+        handle(&scope, &message);
+    }
+    Ok(())
+}
+
+fn handle(scope: &DedicatedWorkerGlobalScope, message: &JsValue) {
+    let Some((command, id)) = Command::decode(message) else {
+        return; // not ours
+    };
+    let value = HOST.with(|host| {
+        let host = host.borrow();
+        let Some(host) = host.as_ref() else {
+            return false;
+        };
+        match command {
+            Command::Start => host.ticker.start(),
+            Command::Stop => host.ticker.stop(),
+            Command::Reset => {
+                host.ticker.reset();
+                true
+            }
+            Command::Crash => false,
+        }
+    });
+    if command == Command::Crash {
+        // An uncaught error ends up in the page's `worker.onerror`.
+        wasm_bindgen::throw_str("the ThreadCounter worker was crashed on purpose (simulateCrash)");
+    }
+    let _ = scope.post_message(&Event::Reply { id, value }.encode());
+}

@@ -1,0 +1,394 @@
+//! `ThreadCounter`: the JS class that runs a counter in a dedicated worker.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
+
+use futures::channel::oneshot;
+use futures::StreamExt;
+use js_sys::{BigInt64Array, Function, Promise, SharedArrayBuffer};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+use web_sys::{ErrorEvent, MessageEvent, ReadableStream, Worker, WorkerOptions, WorkerType};
+
+use super::protocol::{Command, Event};
+use crate::input::{self, Options, MAX_TIMER_MS};
+use crate::output::plain_object;
+use crate::stream::{into_readable_stream, StreamOptions};
+use crate::ticks::Subscribers;
+
+#[wasm_bindgen]
+extern "C" {
+    type ImportMeta;
+    #[wasm_bindgen(thread_local_v2, js_namespace = import, js_name = meta)]
+    static IMPORT_META: ImportMeta;
+    #[wasm_bindgen(method, getter)]
+    fn url(this: &ImportMeta) -> String;
+
+    // js_sys's `load_bigint` takes its index as a BigInt, which Atomics rejects.
+    #[wasm_bindgen(js_namespace = Atomics, js_name = load, catch)]
+    fn atomics_load(array: &BigInt64Array, index: u32) -> Result<i64, JsValue>;
+}
+
+thread_local! {
+    static UNNAMED_THREADS: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A counter like `CounterWorker` whose ticker runs in a dedicated module Web
+/// Worker that loads this same package: blocking the page does not stop it.
+/// When the page is cross-origin isolated the count lives in a
+/// `SharedArrayBuffer` and `count` reads it with `Atomics.load` (the
+/// browser's `multiprocessing.Value`), so it is current even right after the
+/// page was blocked; otherwise it comes by message (`sharedMemory` says which).
+/// `start()`, `stop()` and `reset()` cross to the worker, so they return
+/// Promises.
+#[wasm_bindgen]
+pub struct ThreadCounter {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    name: String,
+    interval_ms: f64,
+    worker: Worker,
+    shared: Option<BigInt64Array>,
+    state: RefCell<State>,
+    handlers: RefCell<Option<Handlers>>,
+}
+
+struct Handlers {
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+}
+
+#[derive(Default)]
+struct State {
+    running: bool,
+    /// Ticks are delivered only between a `start()` and the next `stop()`.
+    delivering: bool,
+    count: f64,
+    last_tick: Option<(f64, f64, f64)>,
+    callback: Option<Function>,
+    subscribers: Subscribers,
+    next_id: u32,
+    pending: HashMap<u32, (Command, oneshot::Sender<bool>)>,
+    crashed: Option<String>,
+}
+
+impl std::fmt::Debug for ThreadCounter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ThreadCounter")
+            .field("name", &self.inner.name)
+            .field("shared_memory", &self.inner.shared.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+#[wasm_bindgen]
+impl ThreadCounter {
+    /// A stopped counter in a new worker. Options as for `CounterWorker`;
+    /// names default to `thread-1`, `thread-2`, ...
+    ///
+    /// # Errors
+    ///
+    /// `TypeError`/`RangeError` for bad options; an `Error` if workers
+    /// cannot be created here.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "CounterWorkerOptions")] options: JsValue,
+    ) -> Result<ThreadCounter, JsValue> {
+        let options = Options::parse(&options, "ThreadCounter")?;
+        let interval_ms = options
+            .number("intervalMs", 1.0, MAX_TIMER_MS)?
+            .unwrap_or(1000.0);
+        let name = options.string("name")?.unwrap_or_else(|| {
+            UNNAMED_THREADS.with(|n| {
+                n.set(n.get() + 1);
+                format!("thread-{}", n.get())
+            })
+        });
+
+        let worker_options = WorkerOptions::new();
+        worker_options.set_type(WorkerType::Module);
+        worker_options.set_name(&format!("loopbridge ThreadCounter {name}"));
+        let script = wasm_bindgen::link_to!(module = "/src/offthread/counter_worker.js");
+        let worker = Worker::new_with_options(&script, &worker_options)?;
+
+        let shared = cross_origin_isolated()
+            .then(|| SharedArrayBuffer::new(8))
+            .map(|buffer| (BigInt64Array::new(&buffer), buffer));
+        let init = plain_object(&[
+            ("type", "init".into()),
+            ("glueUrl", IMPORT_META.with(ImportMeta::url).into()),
+            ("module", wasm_bindgen::module()),
+            ("intervalMs", interval_ms.into()),
+            (
+                "shared",
+                shared
+                    .as_ref()
+                    .map_or(JsValue::NULL, |(_, buffer)| buffer.into()),
+            ),
+        ]);
+        worker.post_message(&init)?;
+
+        let inner = Rc::new(Inner {
+            name,
+            interval_ms,
+            worker,
+            shared: shared.map(|(view, _)| view),
+            state: RefCell::default(),
+            handlers: RefCell::new(None),
+        });
+        inner.listen();
+        Ok(ThreadCounter { inner })
+    }
+
+    /// Starts counting from 0 in the worker. Resolves `true` if it started,
+    /// `false` if it was already running.
+    #[wasm_bindgen(unchecked_return_type = "Promise<boolean>")]
+    pub fn start(&self) -> Promise {
+        self.inner.state.borrow_mut().delivering = true;
+        self.inner.send(Command::Start)
+    }
+
+    /// Stops the worker's counting. From the moment this is called no tick
+    /// is delivered on the page and every `ticks()` stream closes. Resolves
+    /// `true` if it was running.
+    #[wasm_bindgen(unchecked_return_type = "Promise<boolean>")]
+    pub fn stop(&self) -> Promise {
+        let mut state = self.inner.state.borrow_mut();
+        state.delivering = false;
+        state.subscribers.close_all();
+        drop(state);
+        self.inner.send(Command::Stop)
+    }
+
+    /// Sets the count back to 0 (running or not). Resolves `true` when done.
+    #[wasm_bindgen(unchecked_return_type = "Promise<boolean>")]
+    pub fn reset(&self) -> Promise {
+        self.inner.send(Command::Reset)
+    }
+
+    /// Makes the worker fail, to see how a crash is reported: the console
+    /// says why, `running` becomes false and every stream closes.
+    #[wasm_bindgen(js_name = simulateCrash)]
+    pub fn simulate_crash(&self) {
+        let _ = self.inner.worker.post_message(&Command::Crash.encode(0));
+    }
+
+    /// Sets the function called with each delivered count, or clears it.
+    ///
+    /// # Errors
+    ///
+    /// `TypeError` if `callback` is neither a function nor `null`.
+    #[wasm_bindgen(js_name = onTick)]
+    pub fn on_tick(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "((count: number) => void) | null")]
+        callback: JsValue,
+    ) -> Result<(), JsValue> {
+        let callback = input::optional_function(&callback, "ThreadCounter.onTick: callback")?;
+        self.inner.state.borrow_mut().callback = callback;
+        Ok(())
+    }
+
+    /// The counts as they are delivered; closes on `stop()`, a crash or `free()`.
+    ///
+    /// # Errors
+    ///
+    /// Only where the environment has no `ReadableStream`.
+    #[wasm_bindgen(unchecked_return_type = "ReadableStream<number>")]
+    pub fn ticks(&self) -> Result<ReadableStream, JsValue> {
+        let counts = self.inner.state.borrow_mut().subscribers.subscribe();
+        let options = StreamOptions {
+            high_water_mark: 1.0,
+            signal: None,
+        };
+        into_readable_stream(counts.map(|count| Ok::<_, JsValue>(count as f64)), options)
+    }
+
+    /// Whether the worker is counting (as of its last reply).
+    #[wasm_bindgen(getter)]
+    pub fn running(&self) -> bool {
+        self.inner.state.borrow().running
+    }
+
+    /// The worker's count: read from shared memory with `Atomics.load` when
+    /// `sharedMemory` is true (current even right after the page was
+    /// blocked), else the last count the worker posted.
+    #[wasm_bindgen(getter)]
+    pub fn count(&self) -> f64 {
+        match &self.inner.shared {
+            Some(shared) => atomics_load(shared, 0).map_or(0.0, |count| count as f64),
+            None => self.inner.state.borrow().count,
+        }
+    }
+
+    /// Whether the count is shared through a `SharedArrayBuffer`.
+    #[wasm_bindgen(getter, js_name = sharedMemory)]
+    pub fn shared_memory(&self) -> bool {
+        self.inner.shared.is_some()
+    }
+
+    /// The counter's name.
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.inner.name.clone()
+    }
+
+    /// Milliseconds between ticks.
+    #[wasm_bindgen(getter, js_name = intervalMs)]
+    pub fn interval_ms(&self) -> f64 {
+        self.inner.interval_ms
+    }
+
+    /// The most recent delivery on the page (`count`, `missed`,
+    /// `latenessMs`), or `null`.
+    #[wasm_bindgen(getter, js_name = lastTick, unchecked_return_type = "{ count: number; missed: number; latenessMs: number } | null")]
+    pub fn last_tick(&self) -> JsValue {
+        match self.inner.state.borrow().last_tick {
+            Some((count, missed, lateness_ms)) => plain_object(&[
+                ("count", count.into()),
+                ("missed", missed.into()),
+                ("latenessMs", lateness_ms.into()),
+            ])
+            .into(),
+            None => JsValue::NULL,
+        }
+    }
+
+    /// Why the worker stopped working, if it crashed.
+    #[wasm_bindgen(getter, js_name = crashReason)]
+    pub fn crash_reason(&self) -> Option<String> {
+        self.inner.state.borrow().crashed.clone()
+    }
+}
+
+impl Inner {
+    fn listen(self: &Rc<Self>) {
+        let weak: Weak<Inner> = Rc::downgrade(self);
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if let (Some(inner), Some(event)) = (weak.upgrade(), Event::decode(&event.data())) {
+                inner.receive(event);
+            }
+        });
+        let weak: Weak<Inner> = Rc::downgrade(self);
+        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+            event.prevent_default();
+            if let Some(inner) = weak.upgrade() {
+                inner.crash(event.message());
+            }
+        });
+        self.worker
+            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        self.worker
+            .set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        *self.handlers.borrow_mut() = Some(Handlers {
+            _on_message: on_message,
+            _on_error: on_error,
+        });
+    }
+
+    fn send(self: &Rc<Self>, command: Command) -> Promise {
+        let mut state = self.state.borrow_mut();
+        if let Some(reason) = &state.crashed {
+            let error = js_sys::Error::new(&format!(
+                "ThreadCounter {}: the worker crashed: {reason}",
+                self.name
+            ));
+            return Promise::reject(&error);
+        }
+        let id = state.next_id;
+        state.next_id = state.next_id.wrapping_add(1);
+        let (sender, receiver) = oneshot::channel();
+        state.pending.insert(id, (command, sender));
+        drop(state);
+        if let Err(error) = self.worker.post_message(&command.encode(id)) {
+            self.state.borrow_mut().pending.remove(&id);
+            return Promise::reject(&error);
+        }
+        let name = self.name.clone();
+        future_to_promise(async move {
+            match receiver.await {
+                Ok(value) => Ok(value.into()),
+                Err(_) => Err(js_sys::Error::new(&format!(
+                    "ThreadCounter {name}: the worker is gone (crashed or freed) before it answered"
+                ))
+                .into()),
+            }
+        })
+    }
+
+    fn receive(&self, event: Event) {
+        match event {
+            Event::Reply { id, value } => {
+                let mut state = self.state.borrow_mut();
+                let Some((command, sender)) = state.pending.remove(&id) else {
+                    return;
+                };
+                match command {
+                    Command::Start => state.running = true,
+                    Command::Stop => state.running = false,
+                    Command::Reset | Command::Crash => {}
+                }
+                drop(state);
+                let _ = sender.send(value);
+            }
+            Event::Tick {
+                count,
+                lateness_ms,
+                missed,
+            } => {
+                let mut state = self.state.borrow_mut();
+                state.count = count;
+                if !state.delivering {
+                    return;
+                }
+                state.last_tick = Some((count, missed, lateness_ms));
+                state.subscribers.push(count as u64);
+                let callback = state.callback.clone();
+                drop(state);
+                if let Some(callback) = callback {
+                    if let Err(error) = callback.call1(&JsValue::UNDEFINED, &count.into()) {
+                        let context =
+                            format!("ThreadCounter {}: the onTick callback threw", self.name);
+                        web_sys::console::error_2(&context.into(), &error);
+                    }
+                }
+            }
+            Event::Crashed { message } => self.crash(message),
+        }
+    }
+
+    fn crash(&self, reason: String) {
+        let mut state = self.state.borrow_mut();
+        if state.crashed.is_some() {
+            return;
+        }
+        web_sys::console::error_1(
+            &format!("ThreadCounter {}: the worker crashed: {reason}", self.name).into(),
+        );
+        state.crashed = Some(reason);
+        state.running = false;
+        state.delivering = false;
+        state.subscribers.close_all();
+        state.pending.clear(); // rejects every waiting Promise
+        drop(state);
+        self.worker.terminate();
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.terminate();
+        self.state.get_mut().subscribers.close_all();
+    }
+}
+
+fn cross_origin_isolated() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &"crossOriginIsolated".into())
+        .map(|value| value.is_truthy())
+        .unwrap_or(false)
+}

@@ -1,0 +1,115 @@
+//! `ThreadCounter`: the counter in a dedicated worker, driven from the page.
+
+mod support;
+
+use js_sys::Promise;
+use loopbridge::{spin_for, ThreadCounter};
+use support::{error_kind, error_message, object, settle, sleep, wait_until};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn counter(interval_ms: f64) -> ThreadCounter {
+    ThreadCounter::new(object(&[("intervalMs", interval_ms.into())])).unwrap()
+}
+
+async fn answer(promise: Promise) -> Result<bool, JsValue> {
+    settle(promise).await.map(|value| value.as_bool().unwrap())
+}
+
+#[wasm_bindgen_test]
+async fn start_and_stop_cross_to_the_worker_and_say_what_changed() {
+    let counter = counter(5.0);
+    assert!(!counter.running());
+    assert_eq!(answer(counter.stop()).await, Ok(false));
+    assert_eq!(answer(counter.start()).await, Ok(true));
+    assert!(counter.running());
+    assert_eq!(answer(counter.start()).await, Ok(false));
+    wait_until("the worker counts", || counter.count() >= 3.0).await;
+    assert_eq!(answer(counter.stop()).await, Ok(true));
+    assert!(!counter.running());
+    let held = counter.count();
+    sleep(30).await;
+    assert_eq!(counter.count(), held, "the count holds after stop");
+}
+
+#[wasm_bindgen_test]
+async fn the_worker_keeps_counting_while_the_page_is_blocked() {
+    let counter = counter(10.0);
+    answer(counter.start()).await.unwrap();
+    wait_until("the first counts", || counter.count() >= 2.0).await;
+    let before = counter.count();
+    spin_for(200.0);
+    let right_after = counter.count();
+    if counter.shared_memory() {
+        assert!(
+            right_after >= before + 15.0,
+            "shared memory is current at once: {before} -> {right_after}"
+        );
+    } else {
+        wait_until("the messages catch up", || counter.count() >= before + 15.0).await;
+    }
+    answer(counter.stop()).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn ticks_and_on_tick_deliver_until_stop() {
+    let counter = counter(5.0);
+    let calls = support::js_counter();
+    counter.on_tick(calls.get(1)).unwrap();
+    let stream = counter.ticks().unwrap();
+    let reader = loopbridge::JsStream::from_readable_stream(&stream).unwrap();
+    answer(counter.start()).await.unwrap();
+    use futures::StreamExt;
+    let counts: Vec<f64> = reader
+        .take(3)
+        .map(|c| c.unwrap().as_f64().unwrap())
+        .collect()
+        .await;
+    assert!(counts.windows(2).all(|w| w[1] > w[0]), "{counts:?}");
+    let stopping = counter.stop();
+    let delivered = support::get(&calls.get(0), "calls").as_f64().unwrap();
+    answer(stopping).await.unwrap();
+    sleep(30).await;
+    assert_eq!(
+        support::get(&calls.get(0), "calls").as_f64().unwrap(),
+        delivered,
+        "nothing after stop()"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_crash_is_reported_and_running_becomes_false() {
+    let errors = support::capture_console_errors();
+    let counter = counter(5.0);
+    answer(counter.start()).await.unwrap();
+    counter.simulate_crash();
+    wait_until("the crash is reported", || counter.crash_reason().is_some()).await;
+    errors.restore_console();
+    assert!(!counter.running());
+    assert!(
+        errors.messages().iter().any(|m| m.contains("crashed")),
+        "{:?}",
+        errors.messages()
+    );
+    let error = answer(counter.start()).await.unwrap_err();
+    assert!(
+        error_message(&error).contains("crashed"),
+        "{}",
+        error_message(&error)
+    );
+}
+
+#[wasm_bindgen_test]
+fn bad_options_get_type_and_range_errors() {
+    for (options, expected) in [
+        (JsValue::from(3), "TypeError"),
+        (object(&[("intervalMs", 0.into())]), "RangeError"),
+        (object(&[("intervalMs", "9".into())]), "TypeError"),
+        (object(&[("name", 9.into())]), "TypeError"),
+    ] {
+        let error = ThreadCounter::new(options).unwrap_err();
+        assert_eq!(error_kind(&error), expected, "{}", error_message(&error));
+    }
+}
