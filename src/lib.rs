@@ -57,7 +57,7 @@ pub use counter::{CounterWorker, CounterWorkerOptions};
 pub use error::Error;
 pub use gather::{gather, Mode, OnError, TaskRecord};
 pub use js_stream::JsStream;
-pub use offthread::ThreadCounter;
+pub use offthread::{SharedCounter, ThreadCounter};
 pub use stream::{into_readable_stream, StreamOptions};
 pub use task::{
     sleep, spawn, try_block_on, yield_now, JoinError, JoinHandle, WouldBlock, YieldNow,

@@ -157,18 +157,30 @@ impl Ticker {
     /// Starts counting from 0. Returns `false`, changing nothing, if it is
     /// already running.
     pub fn start(&self) -> bool {
-        let mut state = self.inner.state.borrow_mut();
-        if state.run.is_some() {
+        if self.is_running() {
             return false;
         }
+        self.start_at(now_ms())
+    }
+
+    /// Starts (or, if running, re-bases) counting as if it had started at
+    /// `epoch_ms` (a `performance.now()` time, possibly in the past): the
+    /// count continues from there, and the next delivery is the next
+    /// deadline, with no burst for the counts already past. How a counter
+    /// shared across tabs picks up where another tab left off. Returns
+    /// whether it was stopped before.
+    pub(crate) fn start_at(&self, epoch_ms: f64) -> bool {
+        let mut state = self.inner.state.borrow_mut();
+        let was_stopped = state.run.is_none();
         let mut run = Run {
-            epoch_ms: now_ms(),
+            epoch_ms,
             delivered: 0,
             timer: None,
         };
+        run.delivered = self.inner.elapsed(&run, now_ms());
         self.inner.schedule(&mut run);
         state.run = Some(run);
-        true
+        was_stopped
     }
 
     /// Stops counting and keeps the final count. Returns `false` if it was

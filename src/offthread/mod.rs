@@ -1,11 +1,16 @@
 //! The counter off the main thread: [`ThreadCounter`] runs a [`Ticker`] in a
 //! dedicated Web Worker (the browser's "process variant"), with the count in
-//! a `SharedArrayBuffer` when the page is cross-origin isolated.
+//! a `SharedArrayBuffer` when the page is cross-origin isolated; and
+//! [`SharedCounter`], one counter for every tab of the origin (leader chosen
+//! with Web Locks, ticks over `BroadcastChannel`, state in `localStorage`).
 //!
 //! [`Ticker`]: crate::Ticker
 
 mod host;
+mod leader;
 mod protocol;
+mod shared_counter;
 mod thread_counter;
 
+pub use shared_counter::SharedCounter;
 pub use thread_counter::ThreadCounter;

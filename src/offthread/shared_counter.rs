@@ -1,0 +1,410 @@
+//! `SharedCounter`: one counter for every tab of an origin, like the seed's
+//! singleton worker that every browser session sees and controls.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use futures::StreamExt;
+use js_sys::{Function, Reflect, JSON};
+use wasm_bindgen::prelude::*;
+use web_sys::{BroadcastChannel, MessageEvent, ReadableStream, Storage};
+
+use super::leader::Candidacy;
+use crate::clock::now_ms;
+use crate::input::{self, Options, MAX_TIMER_MS};
+use crate::output::plain_object;
+use crate::stream::{into_readable_stream, StreamOptions};
+use crate::ticks::Subscribers;
+use crate::Ticker;
+
+/// What every tab agrees on, persisted in `localStorage` and broadcast on
+/// every change. Times are wall-clock milliseconds (`performance.timeOrigin
+/// + performance.now()`), the one clock all tabs share.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Shared {
+    running: bool,
+    /// When counting (re)started.
+    epoch_ms: f64,
+    /// The count while stopped.
+    stopped_count: f64,
+}
+
+/// A counter shared by every tab of this origin that creates one with the
+/// same `name`: they all see the same running state and count, and any of
+/// them can start, stop or reset it. Exactly one tab, the leader (chosen with
+/// Web Locks), runs the ticker and broadcasts each tick over a
+/// `BroadcastChannel`; the others follow. When the leader closes or reloads,
+/// the next tab takes over within one interval, and the count goes on from
+/// the shared start time: nothing lost, nothing counted twice. The state is
+/// kept in `localStorage`, so it survives a reload of the only tab.
+#[wasm_bindgen]
+pub struct SharedCounter {
+    inner: Rc<Inner>,
+}
+
+struct Inner {
+    name: String,
+    interval_ms: f64,
+    key: String,
+    storage: Storage,
+    channel: BroadcastChannel,
+    ticker: Ticker,
+    state: RefCell<State>,
+    parts: RefCell<Option<Parts>>,
+}
+
+struct State {
+    shared: Shared,
+    leader: bool,
+    callback: Option<Function>,
+    subscribers: Subscribers,
+}
+
+/// What the counter registered, released on drop.
+struct Parts {
+    _candidacy: Candidacy,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl std::fmt::Debug for SharedCounter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedCounter")
+            .field("name", &self.inner.name)
+            .field("leader", &self.inner.state.borrow().leader)
+            .finish_non_exhaustive()
+    }
+}
+
+#[wasm_bindgen]
+impl SharedCounter {
+    /// Joins (or creates) the shared counter `name` (default `"shared"`).
+    /// `intervalMs` (default 1000) applies when this tab starts it.
+    ///
+    /// # Errors
+    ///
+    /// `TypeError`/`RangeError` for bad options; an `Error` where
+    /// `localStorage`, `BroadcastChannel` or Web Locks are missing.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "CounterWorkerOptions")] options: JsValue,
+    ) -> Result<SharedCounter, JsValue> {
+        let options = Options::parse(&options, "SharedCounter")?;
+        let interval_ms = options
+            .number("intervalMs", 1.0, MAX_TIMER_MS)?
+            .unwrap_or(1000.0);
+        let name = options.string("name")?.unwrap_or_else(|| "shared".into());
+        let key = format!("loopbridge.shared-counter.{name}");
+        let storage = local_storage()?;
+        let channel = BroadcastChannel::new(&key)?;
+        let shared = load(&storage, &key).unwrap_or(Shared {
+            running: false,
+            epoch_ms: 0.0,
+            stopped_count: 0.0,
+        });
+        let inner = Rc::new(Inner {
+            name,
+            interval_ms,
+            key,
+            storage,
+            channel,
+            ticker: Ticker::with_interval_ms(interval_ms)?,
+            state: RefCell::new(State {
+                shared,
+                leader: false,
+                callback: None,
+                subscribers: Subscribers::default(),
+            }),
+            parts: RefCell::new(None),
+        });
+        inner.wire()?;
+        Ok(SharedCounter { inner })
+    }
+
+    /// Starts counting from 0 for every tab. `false` if it was running.
+    pub fn start(&self) -> bool {
+        if self.inner.state.borrow().shared.running {
+            return false;
+        }
+        self.inner.publish(Shared {
+            running: true,
+            epoch_ms: wall_ms(),
+            stopped_count: 0.0,
+        });
+        true
+    }
+
+    /// Stops it for every tab, keeping the count. `false` if it was stopped.
+    pub fn stop(&self) -> bool {
+        if !self.inner.state.borrow().shared.running {
+            return false;
+        }
+        let count = self.count();
+        self.inner.publish(Shared {
+            running: false,
+            epoch_ms: 0.0,
+            stopped_count: count,
+        });
+        true
+    }
+
+    /// Sets the count back to 0 for every tab, running or not.
+    pub fn reset(&self) {
+        let running = self.inner.state.borrow().shared.running;
+        self.inner.publish(Shared {
+            running,
+            epoch_ms: if running { wall_ms() } else { 0.0 },
+            stopped_count: 0.0,
+        });
+    }
+
+    /// Sets the function called with each tick, or clears it with `null`.
+    ///
+    /// # Errors
+    ///
+    /// `TypeError` if `callback` is neither a function nor `null`.
+    #[wasm_bindgen(js_name = onTick)]
+    pub fn on_tick(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "((count: number) => void) | null")]
+        callback: JsValue,
+    ) -> Result<(), JsValue> {
+        self.inner.state.borrow_mut().callback =
+            input::optional_function(&callback, "SharedCounter.onTick: callback")?;
+        Ok(())
+    }
+
+    /// The counts as they are delivered in this tab; closes when the counter stops.
+    ///
+    /// # Errors
+    ///
+    /// Only where the environment has no `ReadableStream`.
+    #[wasm_bindgen(unchecked_return_type = "ReadableStream<number>")]
+    pub fn ticks(&self) -> Result<ReadableStream, JsValue> {
+        let counts = self.inner.state.borrow_mut().subscribers.subscribe();
+        let options = StreamOptions {
+            high_water_mark: 1.0,
+            signal: None,
+        };
+        into_readable_stream(counts.map(|count| Ok::<_, JsValue>(count as f64)), options)
+    }
+
+    /// Whether the shared counter is running (in any tab).
+    #[wasm_bindgen(getter)]
+    pub fn running(&self) -> bool {
+        self.inner.state.borrow().shared.running
+    }
+
+    /// Whole intervals since the shared start, the same in every tab.
+    #[wasm_bindgen(getter)]
+    pub fn count(&self) -> f64 {
+        self.inner.count_now()
+    }
+
+    /// `"leader"` if this tab runs the ticker, else `"follower"`.
+    #[wasm_bindgen(getter, unchecked_return_type = "\"leader\" | \"follower\"")]
+    pub fn role(&self) -> String {
+        if self.inner.state.borrow().leader {
+            "leader"
+        } else {
+            "follower"
+        }
+        .into()
+    }
+
+    /// The counter's name (shared by every tab that uses it).
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.inner.name.clone()
+    }
+
+    /// Milliseconds between ticks.
+    #[wasm_bindgen(getter, js_name = intervalMs)]
+    pub fn interval_ms(&self) -> f64 {
+        self.inner.interval_ms
+    }
+}
+
+impl Inner {
+    fn wire(self: &Rc<Self>) -> Result<(), JsValue> {
+        let weak: Weak<Inner> = Rc::downgrade(self);
+        self.ticker.on_tick(move |tick| {
+            if let Some(inner) = weak.upgrade() {
+                let message = plain_object(&[
+                    ("type", "tick".into()),
+                    ("count", (tick.count as f64).into()),
+                ]);
+                let _ = inner.channel.post_message(&message);
+                inner.deliver(tick.count as f64);
+            }
+        });
+        let weak: Weak<Inner> = Rc::downgrade(self);
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if let Some(inner) = weak.upgrade() {
+                inner.receive(&event.data());
+            }
+        });
+        self.channel
+            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        let weak: Weak<Inner> = Rc::downgrade(self);
+        let candidacy = Candidacy::stand(&self.key, move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.take_lead();
+            }
+        })?;
+        *self.parts.borrow_mut() = Some(Parts {
+            _candidacy: candidacy,
+            _on_message: on_message,
+        });
+        Ok(())
+    }
+
+    fn count_now(&self) -> f64 {
+        let shared = self.state.borrow().shared;
+        if shared.running {
+            ((wall_ms() - shared.epoch_ms) / self.interval_ms)
+                .floor()
+                .max(0.0)
+        } else {
+            shared.stopped_count
+        }
+    }
+
+    /// This tab's change: persist it, tell the others, apply it here.
+    fn publish(&self, shared: Shared) {
+        save(&self.storage, &self.key, &shared);
+        let _ = self.channel.post_message(&plain_object(&[
+            ("type", "state".into()),
+            ("state", encode(&shared)),
+        ]));
+        self.apply(shared);
+    }
+
+    fn receive(&self, message: &JsValue) {
+        let field = |key: &str| Reflect::get(message, &key.into()).unwrap_or(JsValue::UNDEFINED);
+        match field("type").as_string().as_deref() {
+            Some("state") => {
+                if let Some(shared) = decode(&field("state")) {
+                    self.apply(shared);
+                }
+            }
+            Some("tick") => {
+                if let Some(count) = field("count").as_f64() {
+                    if !self.state.borrow().leader && self.state.borrow().shared.running {
+                        self.deliver(count);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn apply(&self, shared: Shared) {
+        let mut state = self.state.borrow_mut();
+        state.shared = shared;
+        if !shared.running {
+            state.subscribers.close_all();
+        }
+        let leader = state.leader;
+        drop(state);
+        if leader {
+            self.drive_ticker();
+        }
+    }
+
+    /// Granted the lock: re-read the latest state and run the ticker from the
+    /// shared start time.
+    fn take_lead(&self) {
+        let latest = load(&self.storage, &self.key);
+        let mut state = self.state.borrow_mut();
+        state.leader = true;
+        if let Some(latest) = latest {
+            state.shared = latest;
+        }
+        drop(state);
+        self.drive_ticker();
+    }
+
+    fn drive_ticker(&self) {
+        let shared = self.state.borrow().shared;
+        if shared.running {
+            self.ticker.start_at(shared.epoch_ms - time_origin());
+        } else {
+            self.ticker.stop();
+        }
+    }
+
+    fn deliver(&self, count: f64) {
+        let mut state = self.state.borrow_mut();
+        state.subscribers.push(count as u64);
+        let callback = state.callback.clone();
+        drop(state);
+        if let Some(callback) = callback {
+            if let Err(error) = callback.call1(&JsValue::UNDEFINED, &count.into()) {
+                let context = format!("SharedCounter {}: the onTick callback threw", self.name);
+                web_sys::console::error_2(&context.into(), &error);
+            }
+        }
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.channel.set_onmessage(None);
+        self.channel.close();
+        self.state.get_mut().subscribers.close_all();
+    }
+}
+
+fn local_storage() -> Result<Storage, JsValue> {
+    Reflect::get(&js_sys::global(), &"localStorage".into())
+        .ok()
+        .and_then(|storage| storage.dyn_into::<Storage>().ok())
+        .ok_or_else(|| {
+            js_sys::Error::new("SharedCounter needs localStorage, which is not available here")
+                .into()
+        })
+}
+
+fn time_origin() -> f64 {
+    Reflect::get(&js_sys::global(), &"performance".into())
+        .and_then(|performance| Reflect::get(&performance, &"timeOrigin".into()))
+        .ok()
+        .and_then(|origin| origin.as_f64())
+        .unwrap_or(0.0)
+}
+
+fn wall_ms() -> f64 {
+    time_origin() + now_ms()
+}
+
+fn encode(shared: &Shared) -> JsValue {
+    plain_object(&[
+        ("running", shared.running.into()),
+        ("epochMs", shared.epoch_ms.into()),
+        ("stoppedCount", shared.stopped_count.into()),
+    ])
+    .into()
+}
+
+fn decode(value: &JsValue) -> Option<Shared> {
+    let field = |key: &str| Reflect::get(value, &key.into()).ok();
+    Some(Shared {
+        running: field("running")?.as_bool()?,
+        epoch_ms: field("epochMs")?.as_f64().filter(|ms| ms.is_finite())?,
+        stopped_count: field("stoppedCount")?
+            .as_f64()
+            .filter(|n| n.is_finite() && *n >= 0.0)?,
+    })
+}
+
+fn load(storage: &Storage, key: &str) -> Option<Shared> {
+    let text = storage.get_item(key).ok()??;
+    decode(&JSON::parse(&text).ok()?)
+}
+
+fn save(storage: &Storage, key: &str, shared: &Shared) {
+    if let Ok(text) = JSON::stringify(&encode(shared)) {
+        // A full or disabled storage only costs persistence across reloads.
+        let _ = storage.set_item(key, &String::from(text));
+    }
+}
