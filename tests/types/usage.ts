@@ -2,7 +2,7 @@
 // real usage precisely (no `any` where a shape is known).
 import init, {
   CounterWorker, blockOn, busyWait, countStream, createFutureAndDrop, gather, invokeAsync,
-  invokeAsyncStream, invokeSyncSteps, liveStreamProducers, ThreadCounter, yieldingWork,
+  invokeAsyncStream, invokeSyncSteps, liveStreamProducers, SharedCounter, ThreadCounter, yieldingWork,
   type CounterWorkerOptions, type GatherReport, type GatherTask, type TickInfo,
 } from '../../www/pkg/loopbridge.js';
 
@@ -62,6 +62,14 @@ const reason: string | undefined = thread.crashReason;
 const threadStopped: boolean = await thread.stop();
 thread.free();
 console.log(threadStarted, threadCount, shared, threadTicks, reason, threadStopped);
+
+const everyTab = new SharedCounter({ name: 'demo', intervalMs: 1000 });
+const role: 'leader' | 'follower' = everyTab.role;
+const sharedStarted: boolean = everyTab.start();
+everyTab.onTick((count: number) => count);
+const sharedTicks: ReadableStream<number> = everyTab.ticks();
+console.log(role, sharedStarted, sharedTicks, everyTab.count, everyTab.running);
+everyTab.free();
 
 // @ts-expect-error gather modes are "concurrent" and "sequential"
 gather([1], { mode: 'parallel' });
