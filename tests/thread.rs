@@ -113,3 +113,56 @@ fn bad_options_get_type_and_range_errors() {
         assert_eq!(error_kind(&error), expected, "{}", error_message(&error));
     }
 }
+
+#[wasm_bindgen_test]
+async fn reset_and_start_bring_the_count_back_to_zero_at_once() {
+    let counter = counter(5.0);
+    answer(counter.start()).await.unwrap();
+    wait_until("counting", || counter.count() >= 3.0).await;
+    answer(counter.stop()).await.unwrap();
+    assert!(counter.count() >= 3.0);
+    answer(counter.reset()).await.unwrap();
+    assert_eq!(counter.count(), 0.0, "reset resolves with the count at 0");
+    wait_until("counting again", || {
+        counter.count() >= 2.0 || !counter.running()
+    })
+    .await;
+    answer(counter.start()).await.unwrap();
+    assert!(
+        counter.count() <= 1.0,
+        "a new run counts from 0: {}",
+        counter.count()
+    );
+    answer(counter.stop()).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn ticks_queued_during_a_block_arrive_as_one_caught_up_delivery_with_shared_memory() {
+    let counter = counter(10.0);
+    let calls = support::js_counter();
+    counter.on_tick(calls.get(1)).unwrap();
+    answer(counter.start()).await.unwrap();
+    wait_until("the first tick", || !counter.last_tick().is_null()).await;
+    let calls_before = support::get(&calls.get(0), "calls").as_f64().unwrap();
+    spin_for(200.0);
+    sleep(5).await;
+    let calls_after = support::get(&calls.get(0), "calls").as_f64().unwrap();
+    let missed = support::get(&counter.last_tick(), "missed")
+        .as_f64()
+        .unwrap();
+    if counter.shared_memory() {
+        assert!(
+            calls_after - calls_before <= 3.0,
+            "coalesced: {} deliveries",
+            calls_after - calls_before
+        );
+        assert!(
+            missed >= 10.0,
+            "the catch-up delivery folds in the missed ticks: {missed}"
+        );
+    } else {
+        // Without shared memory every queued message is delivered.
+        assert!(calls_after - calls_before >= 15.0);
+    }
+    answer(counter.stop()).await.unwrap();
+}

@@ -1,10 +1,11 @@
 // The demo page: wires the loopbridge exports to the DOM. It holds no logic
 // the crate should own; it only calls exports and draws what they report.
 import init, { CounterWorker, busyWait } from './pkg/loopbridge.js';
-import { $, formatMs } from './format.js';
+import { $, formatInterval, formatMs } from './format.js';
 import { setupStreaming } from './streaming.js';
 import { setupGather } from './gather.js';
 import { setupBoundary } from './boundary.js';
+import { setupThreadCounter } from './thread.js';
 
 const BLOCK_MS = 2000;
 const LAG_SAMPLE_MS = 100;
@@ -95,7 +96,7 @@ const counter = {
     const running = worker.running;
     $('start').disabled = running;
     $('stop').disabled = !running;
-    $('interval').disabled = running;
+    lockInterval();
     $('worker-name').textContent = worker.name;
     $('worker-interval').textContent = formatInterval(worker.intervalMs);
     $('count').textContent = String(worker.count);
@@ -119,10 +120,6 @@ const counter = {
   },
 };
 
-function formatInterval(ms) {
-  return ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`;
-}
-
 $('start').addEventListener('click', () => {
   counter.worker.start();
   counter.lateness = [];
@@ -138,9 +135,19 @@ $('reset').addEventListener('click', () => {
 });
 $('interval').addEventListener('change', (event) => {
   counter.create(Number(event.target.value));
+  thread.create(Number(event.target.value));
 });
 
+// ---- the counter on its own thread (www/thread.js) -------------------------
+
+// One Interval select sets both counters; it is locked while either runs.
+function lockInterval() {
+  $('interval').disabled = Boolean(counter.worker?.running || thread?.busy);
+}
+
+const thread = setupThreadCounter({ onBusyChange: lockInterval });
 counter.create(Number($('interval').value));
+thread.create(Number($('interval').value));
 
 // ---- event-loop lag --------------------------------------------------------
 
@@ -179,35 +186,58 @@ lag.start();
 
 $('block').addEventListener('click', () => {
   const { worker } = counter;
-  const wasRunning = worker.running;
-  const countBefore = worker.count;
+  const { counter: threadCounter } = thread;
+  const block = {
+    wasRunning: worker.running,
+    countBefore: worker.count,
+    shownBefore: Number($('count').textContent),
+    threadWasRunning: threadCounter.running,
+    threadBefore: threadCounter.count,
+  };
   counter.catchUp = null;
   const startedAt = performance.now();
   busyWait(BLOCK_MS);
-  const blockedMs = performance.now() - startedAt;
-  const countRightAfter = worker.count;
+  // Read synchronously, before anything queued during the block can run.
+  block.threadRightAfter = threadCounter.count;
+  block.blockedMs = performance.now() - startedAt;
+  block.countRightAfter = worker.count;
+  block.shownRightAfter = Number($('count').textContent);
+  globalThis.loopbridgeDemo.lastBlock = block;
   // Let the overdue timers (the counter's and the lag sampler's) run first.
-  setTimeout(() => explainBlock({
-    wasRunning, countBefore, blockedMs, countRightAfter,
-  }), LAG_SAMPLE_MS + 20);
+  setTimeout(() => explainBlock(block, threadCounter), LAG_SAMPLE_MS + 20);
 });
 
-function explainBlock({ wasRunning, countBefore, blockedMs, countRightAfter }) {
+function explainBlock(block, threadCounter) {
+  const { wasRunning, countBefore, blockedMs, countRightAfter } = block;
   const tick = counter.catchUp;
   counter.catchUp = undefined;
   const parts = [`The main thread was busy for ${formatMs(blockedMs)}: no timer, click or frame could run, so the page froze.`];
   parts.push(`The lag meter caught it: a timer task ran ${formatMs(lag.peak())} late.`);
   if (wasRunning && tick) {
-    parts.push(`The counter's timer could not fire either, yet its count went from ${countBefore} to ${countRightAfter} the moment the thread was free: the count is measured with performance.now(), not counted.`);
+    parts.push(`The counter worker on the main thread stalled: its timer could not fire either, yet its count went from ${countBefore} to ${countRightAfter} the moment the thread was free: the count is measured with performance.now(), not counted.`);
     if (tick.missed > 0) {
       parts.push(`Its next delivery carried count ${tick.count} once, ${formatMs(tick.latenessMs)} late, folding in ${tick.missed} missed ${tick.missed === 1 ? 'tick' : 'ticks'} instead of a burst of stale callbacks.`);
     } else {
       parts.push(`Its next delivery carried count ${tick.count}, ${formatMs(tick.latenessMs)} late; no tick fell due during the block.`);
     }
   } else {
-    parts.push('Start the counter and block again to see it catch up.');
+    parts.push('Start the counter worker and block again to see it catch up.');
+  }
+  if (block.threadWasRunning) {
+    parts.push(explainThread(block, threadCounter));
+  } else {
+    parts.push('Start the thread counter too, to see a counter that does not stall.');
   }
   $('explanation').textContent = parts.join(' ');
+}
+
+/** What the counter in the worker did while the main thread was blocked. */
+function explainThread({ threadBefore, threadRightAfter }, threadCounter) {
+  if (threadCounter.sharedMemory) {
+    return `The worker's counter, on its own thread, went from ${threadBefore} to ${threadRightAfter} during the block: read right after it, from shared memory with Atomics.load, it was already current. Its tick messages had queued up meanwhile and reached the page only after.`;
+  }
+  const caughtUp = threadCounter.count;
+  return `The worker's counter, on its own thread, kept ticking, but without shared memory the page learns its count only by postMessage: the messages were queued while the page was busy, so right after the block it still read ${threadRightAfter}${threadRightAfter === threadBefore ? ', as before it' : ''}. They arrived after, bringing it to ${caughtUp}.`;
 }
 
 addEventListener('resize', () => {
@@ -222,5 +252,5 @@ const gathering = setupGather();
 const boundary = setupBoundary();
 
 // For the page tests and the curious: the live objects.
-globalThis.loopbridgeDemo = { counter, lag, streaming, gathering, boundary };
+globalThis.loopbridgeDemo = { counter, thread, lag, streaming, gathering, boundary, lastBlock: null };
 document.documentElement.dataset.ready = 'true';

@@ -10,6 +10,16 @@ export function formatMs(ms) {
   return `${ms.toFixed(1)} ms`;
 }
 
+/** An interval as the Interval select names it: `1 s`, `100 ms`. */
+export function formatInterval(ms) {
+  return ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+/** Sets an element's text only when it changed (for per-frame updates). */
+export function setText(element, text) {
+  if (element.textContent !== text) element.textContent = text;
+}
+
 /** Always in seconds with two decimals: `3.00 s`. */
 export function formatSeconds(ms) {
   return `${(ms / 1000).toFixed(2)} s`;

@@ -16,6 +16,7 @@ use crate::Ticker;
 /// with `terminate()`.
 struct Host {
     ticker: Ticker,
+    shared: Option<BigInt64Array>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
 }
 
@@ -46,10 +47,11 @@ pub fn start_counter_host(init: JsValue, queued: Array) -> Result<(), JsValue> {
     let ticker = Ticker::try_new(Duration::from_secs_f64(interval_ms / 1000.0))?;
 
     let post_scope = scope.clone();
+    let tick_memory = shared.clone();
     ticker.on_tick(move |tick| {
-        if let Some(shared) = &shared {
-            let _ = Atomics::store_bigint(shared, 0, tick.count as i64);
-        }
+        // The shared count first, then the message: a page that sees a tick
+        // older than the shared count knows a newer message is on its way.
+        store(&tick_memory, tick.count);
         let event = Event::Tick {
             count: tick.count as f64,
             lateness_ms: tick.lateness_ms,
@@ -66,6 +68,7 @@ pub fn start_counter_host(init: JsValue, queued: Array) -> Result<(), JsValue> {
     HOST.with(|host| {
         *host.borrow_mut() = Some(Host {
             ticker,
+            shared,
             _on_message: on_message,
         })
     });
@@ -79,12 +82,12 @@ fn handle(scope: &DedicatedWorkerGlobalScope, message: &JsValue) {
     let Some((command, id)) = Command::decode(message) else {
         return; // not ours
     };
-    let value = HOST.with(|host| {
+    let (value, count) = HOST.with(|host| {
         let host = host.borrow();
         let Some(host) = host.as_ref() else {
-            return false;
+            return (false, 0);
         };
-        match command {
+        let value = match command {
             Command::Start => host.ticker.start(),
             Command::Stop => host.ticker.stop(),
             Command::Reset => {
@@ -92,11 +95,26 @@ fn handle(scope: &DedicatedWorkerGlobalScope, message: &JsValue) {
                 true
             }
             Command::Crash => false,
-        }
+        };
+        let count = host.ticker.count();
+        store(&host.shared, count);
+        (value, count)
     });
     if command == Command::Crash {
         // An uncaught error ends up in the page's `worker.onerror`.
         wasm_bindgen::throw_str("the ThreadCounter worker was crashed on purpose (simulateCrash)");
     }
-    let _ = scope.post_message(&Event::Reply { id, value }.encode());
+    let reply = Event::Reply {
+        id,
+        value,
+        count: count as f64,
+    };
+    let _ = scope.post_message(&reply.encode());
+}
+
+/// Writes `count` into the shared memory, if there is one.
+fn store(shared: &Option<BigInt64Array>, count: u64) {
+    if let Some(shared) = shared {
+        let _ = Atomics::store_bigint(shared, 0, count as i64);
+    }
 }

@@ -20,8 +20,8 @@ pub(crate) enum Command {
 /// Worker -> page.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Event {
-    /// The answer to the command with this id.
-    Reply { id: u32, value: bool },
+    /// The answer to the command with this id, and the count right after it.
+    Reply { id: u32, value: bool, count: f64 },
     /// A delivered count.
     Tick {
         count: f64,
@@ -61,10 +61,11 @@ impl Command {
 impl Event {
     pub(crate) fn encode(&self) -> JsValue {
         match self {
-            Event::Reply { id, value } => plain_object(&[
+            Event::Reply { id, value, count } => plain_object(&[
                 ("type", "reply".into()),
                 ("id", (*id).into()),
                 ("value", (*value).into()),
+                ("count", (*count).into()),
             ]),
             Event::Tick {
                 count,
@@ -89,6 +90,7 @@ impl Event {
             "reply" => Some(Event::Reply {
                 id: number("id")? as u32,
                 value: field(message, "value").as_bool()?,
+                count: number("count")?,
             }),
             "tick" => Some(Event::Tick {
                 count: number("count")?,
@@ -128,7 +130,11 @@ mod tests {
     #[wasm_bindgen_test]
     fn events_survive_encoding() {
         for event in [
-            Event::Reply { id: 3, value: true },
+            Event::Reply {
+                id: 3,
+                value: true,
+                count: 4.0,
+            },
             Event::Tick {
                 count: 12.0,
                 lateness_ms: 0.5,

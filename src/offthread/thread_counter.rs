@@ -41,7 +41,8 @@ thread_local! {
 /// browser's `multiprocessing.Value`), so it is current even right after the
 /// page was blocked; otherwise it comes by message (`sharedMemory` says which).
 /// `start()`, `stop()` and `reset()` cross to the worker, so they return
-/// Promises.
+/// Promises. A frozen page freezes its workers too: after a freeze the count
+/// catches up at the worker's next (late) tick.
 #[wasm_bindgen]
 pub struct ThreadCounter {
     inner: Rc<Inner>,
@@ -218,10 +219,9 @@ impl ThreadCounter {
     /// blocked), else the last count the worker posted.
     #[wasm_bindgen(getter)]
     pub fn count(&self) -> f64 {
-        match &self.inner.shared {
-            Some(shared) => atomics_load(shared, 0).map_or(0.0, |count| count as f64),
-            None => self.inner.state.borrow().count,
-        }
+        self.inner
+            .shared_count()
+            .unwrap_or_else(|| self.inner.state.borrow().count)
     }
 
     /// Whether the count is shared through a `SharedArrayBuffer`.
@@ -265,6 +265,12 @@ impl ThreadCounter {
 }
 
 impl Inner {
+    /// The count in shared memory, if the page has it.
+    fn shared_count(&self) -> Option<f64> {
+        let shared = self.shared.as_ref()?;
+        atomics_load(shared, 0).ok().map(|count| count as f64)
+    }
+
     fn listen(self: &Rc<Self>) {
         let weak: Weak<Inner> = Rc::downgrade(self);
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
@@ -321,8 +327,9 @@ impl Inner {
 
     fn receive(&self, event: Event) {
         match event {
-            Event::Reply { id, value } => {
+            Event::Reply { id, value, count } => {
                 let mut state = self.state.borrow_mut();
+                state.count = count;
                 let Some((command, sender)) = state.pending.remove(&id) else {
                     return;
                 };
@@ -344,6 +351,14 @@ impl Inner {
                 if !state.delivering {
                     return;
                 }
+                // Ticks queued while the page was busy: with shared memory the
+                // page knows a newer one is behind this, so it skips to it and
+                // delivers the caught-up count once (like CounterWorker).
+                if self.shared_count().is_some_and(|latest| latest > count) {
+                    return;
+                }
+                let delivered = state.last_tick.map_or(0.0, |(last, _, _)| last);
+                let missed = missed.max(count - delivered - 1.0).max(0.0);
                 state.last_tick = Some((count, missed, lateness_ms));
                 state.subscribers.push(count as u64);
                 let callback = state.callback.clone();
@@ -365,6 +380,7 @@ impl Inner {
         if state.crashed.is_some() {
             return;
         }
+        let reason = reason.trim_start_matches("Uncaught ").to_owned();
         web_sys::console::error_1(
             &format!("ThreadCounter {}: the worker crashed: {reason}", self.name).into(),
         );

@@ -39,8 +39,8 @@ test('the page is served isolated, under a strict CSP, with wasm as application/
 
 test('Start makes the count rise, Stop makes it hold', async () => {
   const { page, problems, context } = await demo.open();
-  const start = page.getByRole('button', { name: 'Start' });
-  const stop = page.getByRole('button', { name: 'Stop' });
+  const start = page.getByRole('button', { name: 'Start', exact: true });
+  const stop = page.getByRole('button', { name: 'Stop', exact: true });
   await page.getByLabel('Interval').selectOption('100');
 
   assert.equal(await page.locator('#no-worker').isVisible(), true);
@@ -69,7 +69,7 @@ test('Start makes the count rise, Stop makes it hold', async () => {
   await start.click();
   assert.ok((await count(page)) <= 1);
   await waitForCount(page, 2);
-  await page.getByRole('button', { name: 'Reset' }).click();
+  await page.getByRole('button', { name: 'Reset', exact: true }).click();
   assert.ok((await count(page)) <= 1, 'Reset sets the count back to 0');
   await stop.click();
   assert.deepEqual(problems, []);
@@ -79,7 +79,7 @@ test('Start makes the count rise, Stop makes it hold', async () => {
 test('blocking the main thread for 2 s: the count is caught up and the lag meter spikes', async () => {
   const { page, problems, context } = await demo.open();
   await page.getByLabel('Interval').selectOption('100');
-  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
   await waitForCount(page, 3);
   const before = await page.evaluate(() => globalThis.loopbridgeDemo.counter.worker.count);
 
@@ -108,7 +108,7 @@ test('blocking the main thread for 2 s: the count is caught up and the lag meter
 
   await page.screenshot({ path: screenshotPath('after-block-desktop-light') });
   copyFileSync(screenshotPath('after-block-desktop-light'), join(repoRoot, 'docs', 'screenshot.png'));
-  await page.getByRole('button', { name: 'Stop' }).click();
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -190,10 +190,10 @@ test('every control has an accessible name, and the page fits a phone in light a
     }
     const overflow = await horizontalOverflow(page);
     assert.ok(overflow <= 0, `${name}: no horizontal scrolling (${overflow} px too wide)`);
-    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
     await page.waitForTimeout(1200);
     await page.screenshot({ path: screenshotPath(name), fullPage: true });
-    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
     assert.deepEqual(problems, []);
     await context.close();
   }

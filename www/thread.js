@@ -1,0 +1,106 @@
+// The "Counter in a Web Worker" panel: a ThreadCounter, the same drift-free
+// counter running on its own thread. Its count is read every animation frame
+// (from shared memory when the page is cross-origin isolated), so what the
+// page shows is current whenever the page can paint.
+import { ThreadCounter } from './pkg/loopbridge.js';
+import { $, formatInterval, setText } from './format.js';
+
+const SHARING = {
+  shared: 'SharedArrayBuffer + Atomics.load (page is cross-origin isolated)',
+  message: 'postMessage (page is not cross-origin isolated, so no SharedArrayBuffer)',
+};
+
+/**
+ * Wires the panel; `create(intervalMs)` makes its first worker.
+ * `onBusyChange(busy)` is called whenever the thread counter starts or stops
+ * being busy (running, or a start/stop on its way; a crash ends it), so the
+ * page can lock the Interval select the two counters share.
+ */
+export function setupThreadCounter({ onBusyChange }) {
+  const panel = {
+    counter: null,
+    /** A start() or stop() is on its way to the worker. */
+    pending: false,
+    wasBusy: false,
+
+    /** Replaces the worker with a new, stopped one ticking every `intervalMs`. */
+    create(intervalMs) {
+      this.counter?.free();
+      this.counter = new ThreadCounter({ intervalMs });
+      this.counter.onTick(() => this.render());
+      this.showNote('');
+      setText($('thread-sharing'), this.counter.sharedMemory ? SHARING.shared : SHARING.message);
+      this.render();
+    },
+
+    get busy() {
+      return Boolean(this.counter?.running) || this.pending;
+    },
+
+    async command(name) {
+      const { counter } = this;
+      this.pending = true;
+      this.render();
+      try {
+        await counter[name]();
+        if (counter === this.counter) this.showNote('');
+      } catch (error) {
+        if (counter !== this.counter) return; // replaced meanwhile: old news
+        if (counter.crashReason === undefined) {
+          this.showNote(`${name}() was rejected: ${error.message}`);
+          return;
+        }
+        // A crashed worker stays down, like a dead process: make a new one.
+        this.create(counter.intervalMs);
+        this.showNote(`${name}() was rejected: ${error.message}. A crashed worker cannot be restarted, so the page made a new one, ${this.counter.name}: press Start thread counter again.`);
+      } finally {
+        this.pending = false;
+        this.render();
+      }
+    },
+
+    showNote(text) {
+      const note = $('thread-note');
+      note.textContent = text;
+      note.hidden = text === '';
+    },
+
+    /** Draws the counter's state; cheap enough to run every frame. */
+    render() {
+      const { counter } = this;
+      const running = counter.running;
+      const crashed = counter.crashReason;
+      setText($('thread-count'), String(counter.count));
+      setText($('thread-name'), counter.name);
+      setText($('thread-interval'), formatInterval(counter.intervalMs));
+      const status = $('thread-status');
+      let text = 'Stopped';
+      if (crashed !== undefined) text = `Crashed: ${crashed}`;
+      else if (this.pending) text = running ? 'Stopping…' : 'Starting…';
+      else if (running) text = 'Running';
+      setText(status, text);
+      status.classList.toggle('running', running);
+      status.classList.toggle('crashed', crashed !== undefined);
+      $('thread-start').disabled = running || this.pending;
+      $('thread-stop').disabled = !running || this.pending;
+      $('thread-crash').disabled = crashed !== undefined;
+      if (this.busy !== this.wasBusy) {
+        this.wasBusy = this.busy;
+        onBusyChange(this.busy);
+      }
+    },
+  };
+
+  $('thread-start').addEventListener('click', () => panel.command('start'));
+  $('thread-stop').addEventListener('click', () => panel.command('stop'));
+  $('thread-crash').addEventListener('click', () => {
+    panel.counter.simulateCrash();
+    panel.render();
+  });
+
+  requestAnimationFrame(function frame() {
+    if (panel.counter) panel.render();
+    requestAnimationFrame(frame);
+  });
+  return panel;
+}
