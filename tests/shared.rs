@@ -115,3 +115,24 @@ fn bad_options_get_type_and_range_errors() {
         assert_eq!(error_kind(&error), expected);
     }
 }
+
+#[wasm_bindgen_test]
+async fn the_tab_that_starts_a_run_sets_its_interval_for_every_tab() {
+    let name = fresh("interval");
+    let leader = tab(&name, 10.0);
+    wait_until("elected", || leader.role() == "leader").await;
+    let slow = tab(&name, 40.0);
+    assert!(slow.start());
+    wait_until("the leader hears of it", || leader.running()).await;
+    assert_eq!(leader.interval_ms(), 40.0);
+    let calls = support::js_counter();
+    leader.on_tick(calls.get(1)).unwrap();
+    sleep(130).await;
+    let ticks = support::get(&calls.get(0), "calls").as_f64().unwrap();
+    assert!(
+        ticks <= 4.0,
+        "the leader ticks at the run's 40 ms, not its own 10 ms: {ticks} ticks"
+    );
+    assert!((leader.count() - slow.count()).abs() <= 1.0);
+    leader.stop();
+}

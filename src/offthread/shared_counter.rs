@@ -27,6 +27,8 @@ struct Shared {
     epoch_ms: f64,
     /// The count while stopped.
     stopped_count: f64,
+    /// The interval of the run, set by the tab that started it.
+    interval_ms: f64,
 }
 
 /// A counter shared by every tab of this origin that creates one with the
@@ -44,11 +46,13 @@ pub struct SharedCounter {
 
 struct Inner {
     name: String,
+    /// This tab's interval, for runs it starts.
     interval_ms: f64,
     key: String,
     storage: Storage,
     channel: BroadcastChannel,
-    ticker: Ticker,
+    /// Runs only in the leader, at the run's interval.
+    ticker: RefCell<Ticker>,
     state: RefCell<State>,
     parts: RefCell<Option<Parts>>,
 }
@@ -100,6 +104,7 @@ impl SharedCounter {
             running: false,
             epoch_ms: 0.0,
             stopped_count: 0.0,
+            interval_ms,
         });
         let inner = Rc::new(Inner {
             name,
@@ -107,7 +112,7 @@ impl SharedCounter {
             key,
             storage,
             channel,
-            ticker: Ticker::with_interval_ms(interval_ms)?,
+            ticker: RefCell::new(Ticker::with_interval_ms(shared.interval_ms)?),
             state: RefCell::new(State {
                 shared,
                 leader: false,
@@ -129,6 +134,7 @@ impl SharedCounter {
             running: true,
             epoch_ms: wall_ms(),
             stopped_count: 0.0,
+            interval_ms: self.inner.interval_ms,
         });
         true
     }
@@ -138,22 +144,23 @@ impl SharedCounter {
         if !self.inner.state.borrow().shared.running {
             return false;
         }
-        let count = self.count();
+        let shared = self.inner.state.borrow().shared;
         self.inner.publish(Shared {
             running: false,
             epoch_ms: 0.0,
-            stopped_count: count,
+            stopped_count: self.count(),
+            ..shared
         });
         true
     }
 
     /// Sets the count back to 0 for every tab, running or not.
     pub fn reset(&self) {
-        let running = self.inner.state.borrow().shared.running;
+        let shared = self.inner.state.borrow().shared;
         self.inner.publish(Shared {
-            running,
-            epoch_ms: if running { wall_ms() } else { 0.0 },
+            epoch_ms: if shared.running { wall_ms() } else { 0.0 },
             stopped_count: 0.0,
+            ..shared
         });
     }
 
@@ -217,26 +224,18 @@ impl SharedCounter {
         self.inner.name.clone()
     }
 
-    /// Milliseconds between ticks.
+    /// Milliseconds between ticks: the interval of the current (or last)
+    /// run, set by the tab that started it; this tab's own `intervalMs`
+    /// applies when it starts the counter.
     #[wasm_bindgen(getter, js_name = intervalMs)]
     pub fn interval_ms(&self) -> f64 {
-        self.inner.interval_ms
+        self.inner.state.borrow().shared.interval_ms
     }
 }
 
 impl Inner {
     fn wire(self: &Rc<Self>) -> Result<(), JsValue> {
-        let weak: Weak<Inner> = Rc::downgrade(self);
-        self.ticker.on_tick(move |tick| {
-            if let Some(inner) = weak.upgrade() {
-                let message = plain_object(&[
-                    ("type", "tick".into()),
-                    ("count", (tick.count as f64).into()),
-                ]);
-                let _ = inner.channel.post_message(&message);
-                inner.deliver(tick.count as f64);
-            }
-        });
+        self.relay_ticks(&self.ticker.borrow());
         let weak: Weak<Inner> = Rc::downgrade(self);
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             if let Some(inner) = weak.upgrade() {
@@ -258,10 +257,25 @@ impl Inner {
         Ok(())
     }
 
+    /// The leader's ticks go to the other tabs and to this one.
+    fn relay_ticks(self: &Rc<Self>, ticker: &Ticker) {
+        let weak: Weak<Inner> = Rc::downgrade(self);
+        ticker.on_tick(move |tick| {
+            if let Some(inner) = weak.upgrade() {
+                let message = plain_object(&[
+                    ("type", "tick".into()),
+                    ("count", (tick.count as f64).into()),
+                ]);
+                let _ = inner.channel.post_message(&message);
+                inner.deliver(tick.count as f64);
+            }
+        });
+    }
+
     fn count_now(&self) -> f64 {
         let shared = self.state.borrow().shared;
         if shared.running {
-            ((wall_ms() - shared.epoch_ms) / self.interval_ms)
+            ((wall_ms() - shared.epoch_ms) / shared.interval_ms)
                 .floor()
                 .max(0.0)
         } else {
@@ -270,7 +284,7 @@ impl Inner {
     }
 
     /// This tab's change: persist it, tell the others, apply it here.
-    fn publish(&self, shared: Shared) {
+    fn publish(self: &Rc<Self>, shared: Shared) {
         save(&self.storage, &self.key, &shared);
         let _ = self.channel.post_message(&plain_object(&[
             ("type", "state".into()),
@@ -279,7 +293,7 @@ impl Inner {
         self.apply(shared);
     }
 
-    fn receive(&self, message: &JsValue) {
+    fn receive(self: &Rc<Self>, message: &JsValue) {
         let field = |key: &str| Reflect::get(message, &key.into()).unwrap_or(JsValue::UNDEFINED);
         match field("type").as_string().as_deref() {
             Some("state") => {
@@ -298,7 +312,7 @@ impl Inner {
         }
     }
 
-    fn apply(&self, shared: Shared) {
+    fn apply(self: &Rc<Self>, shared: Shared) {
         let mut state = self.state.borrow_mut();
         state.shared = shared;
         if !shared.running {
@@ -313,7 +327,7 @@ impl Inner {
 
     /// Granted the lock: re-read the latest state and run the ticker from the
     /// shared start time.
-    fn take_lead(&self) {
+    fn take_lead(self: &Rc<Self>) {
         let latest = load(&self.storage, &self.key);
         let mut state = self.state.borrow_mut();
         state.leader = true;
@@ -324,12 +338,21 @@ impl Inner {
         self.drive_ticker();
     }
 
-    fn drive_ticker(&self) {
+    fn drive_ticker(self: &Rc<Self>) {
         let shared = self.state.borrow().shared;
+        if self.ticker.borrow().interval_ms() != shared.interval_ms {
+            // Another tab started a run at another interval.
+            let Ok(ticker) = Ticker::with_interval_ms(shared.interval_ms) else {
+                return;
+            };
+            self.relay_ticks(&ticker);
+            *self.ticker.borrow_mut() = ticker; // the old one stops as it drops
+        }
+        let ticker = self.ticker.borrow();
         if shared.running {
-            self.ticker.start_at(shared.epoch_ms - time_origin());
+            ticker.start_at(shared.epoch_ms - time_origin());
         } else {
-            self.ticker.stop();
+            ticker.stop();
         }
     }
 
@@ -382,6 +405,7 @@ fn encode(shared: &Shared) -> JsValue {
         ("running", shared.running.into()),
         ("epochMs", shared.epoch_ms.into()),
         ("stoppedCount", shared.stopped_count.into()),
+        ("intervalMs", shared.interval_ms.into()),
     ])
     .into()
 }
@@ -394,6 +418,9 @@ fn decode(value: &JsValue) -> Option<Shared> {
         stopped_count: field("stoppedCount")?
             .as_f64()
             .filter(|n| n.is_finite() && *n >= 0.0)?,
+        interval_ms: field("intervalMs")?
+            .as_f64()
+            .filter(|ms| (1.0..=MAX_TIMER_MS).contains(ms))?,
     })
 }
 
