@@ -2,14 +2,13 @@
 
 use std::cell::Cell;
 
-use futures::StreamExt;
-use js_sys::{Function, Object};
+use js_sys::Object;
 use wasm_bindgen::prelude::*;
 use web_sys::ReadableStream;
 
-use crate::input::{self, Options, MAX_TIMER_MS};
+use crate::input;
+use crate::listeners::{call_tick_callback, counter_options, readable_counts};
 use crate::output::plain_object;
-use crate::stream::{into_readable_stream, StreamOptions};
 use crate::ticker::{Tick, Ticker};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -46,8 +45,6 @@ thread_local! {
     static UNNAMED_WORKERS: Cell<u32> = const { Cell::new(0) };
 }
 
-const DEFAULT_INTERVAL_MS: f64 = 1000.0;
-
 /// A counter that ticks once per interval while running: the browser's
 /// version of a worker thread that counts once a second until its stop event
 /// is set. It runs on the page's event loop and never blocks it; its count is
@@ -73,19 +70,14 @@ impl CounterWorker {
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "CounterWorkerOptions")] options: JsValue,
     ) -> Result<CounterWorker, JsValue> {
-        let options = Options::parse(&options, "CounterWorker")?;
-        let interval_ms = options
-            .number("intervalMs", 1.0, MAX_TIMER_MS)?
-            .unwrap_or(DEFAULT_INTERVAL_MS);
-        let name = options.string("name")?;
-        let ticker = Ticker::with_interval_ms(interval_ms)?;
-        let name = name.unwrap_or_else(|| {
+        let (interval_ms, name) = counter_options(&options, "CounterWorker", || {
             let number = UNNAMED_WORKERS.with(|n| {
                 n.set(n.get() + 1);
                 n.get()
             });
             format!("worker-{number}")
-        });
+        })?;
+        let ticker = Ticker::with_interval_ms(interval_ms)?;
         Ok(CounterWorker { ticker, name })
     }
 
@@ -126,7 +118,7 @@ impl CounterWorker {
         };
         let name = self.name.clone();
         self.ticker
-            .on_tick(move |tick: &Tick| call_reporting_errors(&callback, tick.count, &name));
+            .on_tick(move |tick: &Tick| call_tick_callback(&callback, tick.count as f64, &name));
         Ok(())
     }
 
@@ -140,15 +132,7 @@ impl CounterWorker {
     /// Only where the environment has no `ReadableStream`.
     #[wasm_bindgen(unchecked_return_type = "ReadableStream<number>")]
     pub fn ticks(&self) -> Result<ReadableStream, JsValue> {
-        let counts = self
-            .ticker
-            .ticks()
-            .map(|count| Ok::<_, JsValue>(count as f64));
-        let options = StreamOptions {
-            high_water_mark: 1.0,
-            signal: None,
-        };
-        into_readable_stream(counts, options)
+        readable_counts(self.ticker.ticks())
     }
 
     /// Whether the worker is running.
@@ -184,14 +168,6 @@ impl CounterWorker {
             Some(tick) => tick_info(&tick).into(),
             None => JsValue::NULL,
         }
-    }
-}
-
-fn call_reporting_errors(callback: &Function, count: u64, name: &str) {
-    if let Err(error) = callback.call1(&JsValue::UNDEFINED, &JsValue::from(count as f64)) {
-        let context =
-            format!("CounterWorker {name}: the onTick callback threw; the worker keeps running.");
-        web_sys::console::error_2(&context.into(), &error);
     }
 }
 

@@ -42,6 +42,7 @@ mod error;
 mod gather;
 mod input;
 mod js_stream;
+mod listeners;
 mod offthread;
 mod output;
 mod samples;

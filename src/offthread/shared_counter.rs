@@ -4,17 +4,15 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use futures::StreamExt;
-use js_sys::{Function, Reflect, JSON};
+use js_sys::{Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use web_sys::{BroadcastChannel, MessageEvent, ReadableStream, Storage};
 
 use super::leader::Candidacy;
 use crate::clock::now_ms;
-use crate::input::{self, Options, MAX_TIMER_MS};
+use crate::input::MAX_TIMER_MS;
+use crate::listeners::{call_tick_callback, counter_options, Listeners};
 use crate::output::plain_object;
-use crate::stream::{into_readable_stream, StreamOptions};
-use crate::ticks::Subscribers;
 use crate::Ticker;
 
 /// What every tab agrees on, persisted in `localStorage` and broadcast on
@@ -60,8 +58,7 @@ struct Inner {
 struct State {
     shared: Shared,
     leader: bool,
-    callback: Option<Function>,
-    subscribers: Subscribers,
+    listeners: Listeners,
 }
 
 /// What the counter registered, released on drop.
@@ -92,11 +89,7 @@ impl SharedCounter {
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "CounterWorkerOptions")] options: JsValue,
     ) -> Result<SharedCounter, JsValue> {
-        let options = Options::parse(&options, "SharedCounter")?;
-        let interval_ms = options
-            .number("intervalMs", 1.0, MAX_TIMER_MS)?
-            .unwrap_or(1000.0);
-        let name = options.string("name")?.unwrap_or_else(|| "shared".into());
+        let (interval_ms, name) = counter_options(&options, "SharedCounter", || "shared".into())?;
         let key = format!("loopbridge.shared-counter.{name}");
         let storage = local_storage()?;
         let channel = BroadcastChannel::new(&key)?;
@@ -116,8 +109,7 @@ impl SharedCounter {
             state: RefCell::new(State {
                 shared,
                 leader: false,
-                callback: None,
-                subscribers: Subscribers::default(),
+                listeners: Listeners::default(),
             }),
             parts: RefCell::new(None),
         });
@@ -175,9 +167,11 @@ impl SharedCounter {
         #[wasm_bindgen(unchecked_param_type = "((count: number) => void) | null")]
         callback: JsValue,
     ) -> Result<(), JsValue> {
-        self.inner.state.borrow_mut().callback =
-            input::optional_function(&callback, "SharedCounter.onTick: callback")?;
-        Ok(())
+        self.inner
+            .state
+            .borrow_mut()
+            .listeners
+            .set_callback(&callback, "SharedCounter")
     }
 
     /// The counts as they are delivered in this tab; closes when the counter stops.
@@ -187,12 +181,7 @@ impl SharedCounter {
     /// Only where the environment has no `ReadableStream`.
     #[wasm_bindgen(unchecked_return_type = "ReadableStream<number>")]
     pub fn ticks(&self) -> Result<ReadableStream, JsValue> {
-        let counts = self.inner.state.borrow_mut().subscribers.subscribe();
-        let options = StreamOptions {
-            high_water_mark: 1.0,
-            signal: None,
-        };
-        into_readable_stream(counts.map(|count| Ok::<_, JsValue>(count as f64)), options)
+        self.inner.state.borrow_mut().listeners.stream()
     }
 
     /// Whether the shared counter is running (in any tab).
@@ -316,7 +305,7 @@ impl Inner {
         let mut state = self.state.borrow_mut();
         state.shared = shared;
         if !shared.running {
-            state.subscribers.close_all();
+            state.listeners.close_all();
         }
         let leader = state.leader;
         drop(state);
@@ -357,15 +346,9 @@ impl Inner {
     }
 
     fn deliver(&self, count: f64) {
-        let mut state = self.state.borrow_mut();
-        state.subscribers.push(count as u64);
-        let callback = state.callback.clone();
-        drop(state);
+        let callback = self.state.borrow_mut().listeners.push(count);
         if let Some(callback) = callback {
-            if let Err(error) = callback.call1(&JsValue::UNDEFINED, &count.into()) {
-                let context = format!("SharedCounter {}: the onTick callback threw", self.name);
-                web_sys::console::error_2(&context.into(), &error);
-            }
+            call_tick_callback(&callback, count, &format!("SharedCounter {}", self.name));
         }
     }
 }
@@ -374,7 +357,7 @@ impl Drop for Inner {
     fn drop(&mut self) {
         self.channel.set_onmessage(None);
         self.channel.close();
-        self.state.get_mut().subscribers.close_all();
+        self.state.get_mut().listeners.close_all();
     }
 }
 

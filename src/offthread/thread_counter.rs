@@ -5,17 +5,14 @@ use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use futures::channel::oneshot;
-use futures::StreamExt;
-use js_sys::{BigInt64Array, Function, Promise, SharedArrayBuffer};
+use js_sys::{BigInt64Array, Promise, SharedArrayBuffer};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::{ErrorEvent, MessageEvent, ReadableStream, Worker, WorkerOptions, WorkerType};
 
 use super::protocol::{Command, Event};
-use crate::input::{self, Options, MAX_TIMER_MS};
+use crate::listeners::{call_tick_callback, counter_options, Listeners};
 use crate::output::plain_object;
-use crate::stream::{into_readable_stream, StreamOptions};
-use crate::ticks::Subscribers;
 
 #[wasm_bindgen]
 extern "C" {
@@ -69,8 +66,7 @@ struct State {
     delivering: bool,
     count: f64,
     last_tick: Option<(f64, f64, f64)>,
-    callback: Option<Function>,
-    subscribers: Subscribers,
+    listeners: Listeners,
     next_id: u32,
     pending: HashMap<u32, (Command, oneshot::Sender<bool>)>,
     crashed: Option<String>,
@@ -98,16 +94,12 @@ impl ThreadCounter {
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "CounterWorkerOptions")] options: JsValue,
     ) -> Result<ThreadCounter, JsValue> {
-        let options = Options::parse(&options, "ThreadCounter")?;
-        let interval_ms = options
-            .number("intervalMs", 1.0, MAX_TIMER_MS)?
-            .unwrap_or(1000.0);
-        let name = options.string("name")?.unwrap_or_else(|| {
+        let (interval_ms, name) = counter_options(&options, "ThreadCounter", || {
             UNNAMED_THREADS.with(|n| {
                 n.set(n.get() + 1);
                 format!("thread-{}", n.get())
             })
-        });
+        })?;
 
         let worker_options = WorkerOptions::new();
         worker_options.set_type(WorkerType::Module);
@@ -159,7 +151,7 @@ impl ThreadCounter {
     pub fn stop(&self) -> Promise {
         let mut state = self.inner.state.borrow_mut();
         state.delivering = false;
-        state.subscribers.close_all();
+        state.listeners.close_all();
         drop(state);
         self.inner.send(Command::Stop)
     }
@@ -188,9 +180,11 @@ impl ThreadCounter {
         #[wasm_bindgen(unchecked_param_type = "((count: number) => void) | null")]
         callback: JsValue,
     ) -> Result<(), JsValue> {
-        let callback = input::optional_function(&callback, "ThreadCounter.onTick: callback")?;
-        self.inner.state.borrow_mut().callback = callback;
-        Ok(())
+        self.inner
+            .state
+            .borrow_mut()
+            .listeners
+            .set_callback(&callback, "ThreadCounter")
     }
 
     /// The counts as they are delivered; closes on `stop()`, a crash or `free()`.
@@ -200,12 +194,7 @@ impl ThreadCounter {
     /// Only where the environment has no `ReadableStream`.
     #[wasm_bindgen(unchecked_return_type = "ReadableStream<number>")]
     pub fn ticks(&self) -> Result<ReadableStream, JsValue> {
-        let counts = self.inner.state.borrow_mut().subscribers.subscribe();
-        let options = StreamOptions {
-            high_water_mark: 1.0,
-            signal: None,
-        };
-        into_readable_stream(counts.map(|count| Ok::<_, JsValue>(count as f64)), options)
+        self.inner.state.borrow_mut().listeners.stream()
     }
 
     /// Whether the worker is counting (as of its last reply).
@@ -360,15 +349,10 @@ impl Inner {
                 let delivered = state.last_tick.map_or(0.0, |(last, _, _)| last);
                 let missed = missed.max(count - delivered - 1.0).max(0.0);
                 state.last_tick = Some((count, missed, lateness_ms));
-                state.subscribers.push(count as u64);
-                let callback = state.callback.clone();
+                let callback = state.listeners.push(count);
                 drop(state);
                 if let Some(callback) = callback {
-                    if let Err(error) = callback.call1(&JsValue::UNDEFINED, &count.into()) {
-                        let context =
-                            format!("ThreadCounter {}: the onTick callback threw", self.name);
-                        web_sys::console::error_2(&context.into(), &error);
-                    }
+                    call_tick_callback(&callback, count, &format!("ThreadCounter {}", self.name));
                 }
             }
             Event::Crashed { message } => self.crash(message),
@@ -387,7 +371,7 @@ impl Inner {
         state.crashed = Some(reason);
         state.running = false;
         state.delivering = false;
-        state.subscribers.close_all();
+        state.listeners.close_all();
         state.pending.clear(); // rejects every waiting Promise
         drop(state);
         self.worker.terminate();
@@ -399,7 +383,7 @@ impl Drop for Inner {
         self.worker.set_onmessage(None);
         self.worker.set_onerror(None);
         self.worker.terminate();
-        self.state.get_mut().subscribers.close_all();
+        self.state.get_mut().listeners.close_all();
     }
 }
 
