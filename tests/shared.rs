@@ -136,3 +136,19 @@ async fn the_tab_that_starts_a_run_sets_its_interval_for_every_tab() {
     assert!((leader.count() - slow.count()).abs() <= 1.0);
     leader.stop();
 }
+
+#[wasm_bindgen_test]
+async fn changes_made_at_once_in_two_tabs_end_the_same_everywhere() {
+    let name = fresh("race");
+    let x = tab(&name, 10.0);
+    wait_until("elected", || x.role() == "leader").await;
+    let y = tab(&name, 10.0);
+    // Neither has heard of the other's change yet.
+    x.start();
+    y.reset();
+    sleep(30).await;
+    assert_eq!(x.running(), y.running(), "both tabs keep the latest change");
+    let reloaded = tab(&name, 10.0);
+    assert_eq!(reloaded.running(), x.running(), "and so does localStorage");
+    x.stop();
+}

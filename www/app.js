@@ -6,6 +6,7 @@ import { setupStreaming } from './streaming.js';
 import { setupGather } from './gather.js';
 import { setupBoundary } from './boundary.js';
 import { setupThreadCounter } from './thread.js';
+import { setupSharedCounter } from './shared.js';
 
 const BLOCK_MS = 2000;
 const LAG_SAMPLE_MS = 100;
@@ -149,6 +150,10 @@ const thread = setupThreadCounter({ onBusyChange: lockInterval });
 counter.create(Number($('interval').value));
 thread.create(Number($('interval').value));
 
+// ---- one counter for every tab (www/shared.js) -----------------------------
+
+const shared = setupSharedCounter();
+
 // ---- event-loop lag --------------------------------------------------------
 
 const lag = {
@@ -193,12 +198,16 @@ $('block').addEventListener('click', () => {
     shownBefore: Number($('count').textContent),
     threadWasRunning: threadCounter.running,
     threadBefore: threadCounter.count,
+    sharedWasRunning: Boolean(shared.counter?.running),
+    sharedRole: shared.counter?.role,
+    sharedBefore: shared.counter?.count,
   };
   counter.catchUp = null;
   const startedAt = performance.now();
   busyWait(BLOCK_MS);
   // Read synchronously, before anything queued during the block can run.
   block.threadRightAfter = threadCounter.count;
+  block.sharedRightAfter = shared.counter?.count;
   block.blockedMs = performance.now() - startedAt;
   block.countRightAfter = worker.count;
   block.shownRightAfter = Number($('count').textContent);
@@ -228,6 +237,7 @@ function explainBlock(block, threadCounter) {
   } else {
     parts.push('Start the thread counter too, to see a counter that does not stall.');
   }
+  if (block.sharedWasRunning) parts.push(explainShared(block));
   $('explanation').textContent = parts.join(' ');
 }
 
@@ -238,6 +248,14 @@ function explainThread({ threadBefore, threadRightAfter }, threadCounter) {
   }
   const caughtUp = threadCounter.count;
   return `The worker's counter, on its own thread, kept ticking, but without shared memory the page learns its count only by postMessage: the messages were queued while the page was busy, so right after the block it still read ${threadRightAfter}${threadRightAfter === threadBefore ? ', as before it' : ''}. They arrived after, bringing it to ${caughtUp}.`;
+}
+
+/** What the counter shared by every tab did while this tab was blocked. */
+function explainShared({ sharedRole, sharedBefore, sharedRightAfter }) {
+  const who = sharedRole === 'leader'
+    ? 'This tab leads it, so its ticker stalled with the page and the other tabs heard no tick until the block ended'
+    : "Another tab leads it; the leader's tick messages waited in this tab's queue until the block ended";
+  return `The counter in every tab went from ${sharedBefore} to ${sharedRightAfter}: its count is computed from the shared start time, so it was current right after the block. ${who}.`;
 }
 
 addEventListener('resize', () => {
@@ -252,5 +270,5 @@ const gathering = setupGather();
 const boundary = setupBoundary();
 
 // For the page tests and the curious: the live objects.
-globalThis.loopbridgeDemo = { counter, thread, lag, streaming, gathering, boundary, lastBlock: null };
+globalThis.loopbridgeDemo = { counter, thread, shared, lag, streaming, gathering, boundary, lastBlock: null };
 document.documentElement.dataset.ready = 'true';

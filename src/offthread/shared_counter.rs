@@ -16,8 +16,9 @@ use crate::output::plain_object;
 use crate::Ticker;
 
 /// What every tab agrees on, persisted in `localStorage` and broadcast on
-/// every change. Times are wall-clock milliseconds (`performance.timeOrigin
-/// + performance.now()`), the one clock all tabs share.
+/// every change. Times are wall-clock milliseconds (`Date.now()`), the one
+/// clock all tabs share. Changes are ordered by `(version, writer)`: when two
+/// tabs change it at once, every tab keeps the same, latest one.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Shared {
     running: bool,
@@ -27,6 +28,16 @@ struct Shared {
     stopped_count: f64,
     /// The interval of the run, set by the tab that started it.
     interval_ms: f64,
+    /// When the change was made (wall-clock ms, increasing).
+    version: f64,
+    /// Who made it: a random id per counter, to break ties.
+    writer: f64,
+}
+
+impl Shared {
+    fn is_newer_than(&self, other: &Shared) -> bool {
+        (self.version, self.writer) > (other.version, other.writer)
+    }
 }
 
 /// A counter shared by every tab of this origin that creates one with the
@@ -37,6 +48,12 @@ struct Shared {
 /// the next tab takes over within one interval, and the count goes on from
 /// the shared start time: nothing lost, nothing counted twice. The state is
 /// kept in `localStorage`, so it survives a reload of the only tab.
+///
+/// `count` is computed from the shared start time in every tab, so it is
+/// always right; `onTick` and `ticks()` follow the leader's ticker, which the
+/// browser throttles while the leader tab is hidden (followers then hear
+/// fewer ticks) and pauses while it is frozen or blocked. A `ticks()` stream
+/// taken while stopped waits for the next run and closes when it stops.
 #[wasm_bindgen]
 pub struct SharedCounter {
     inner: Rc<Inner>,
@@ -44,6 +61,8 @@ pub struct SharedCounter {
 
 struct Inner {
     name: String,
+    /// This counter's id as a writer of the shared state.
+    writer: f64,
     /// This tab's interval, for runs it starts.
     interval_ms: f64,
     key: String,
@@ -98,9 +117,12 @@ impl SharedCounter {
             epoch_ms: 0.0,
             stopped_count: 0.0,
             interval_ms,
+            version: 0.0,
+            writer: 0.0,
         });
         let inner = Rc::new(Inner {
             name,
+            writer: js_sys::Math::random(),
             interval_ms,
             key,
             storage,
@@ -122,11 +144,13 @@ impl SharedCounter {
         if self.inner.state.borrow().shared.running {
             return false;
         }
+        let shared = self.inner.state.borrow().shared;
         self.inner.publish(Shared {
             running: true,
             epoch_ms: wall_ms(),
             stopped_count: 0.0,
             interval_ms: self.inner.interval_ms,
+            ..shared
         });
         true
     }
@@ -273,7 +297,13 @@ impl Inner {
     }
 
     /// This tab's change: persist it, tell the others, apply it here.
-    fn publish(self: &Rc<Self>, shared: Shared) {
+    fn publish(self: &Rc<Self>, change: Shared) {
+        let current = self.state.borrow().shared;
+        let shared = Shared {
+            version: wall_ms().max(current.version + 0.001),
+            writer: self.writer,
+            ..change
+        };
         save(&self.storage, &self.key, &shared);
         let _ = self.channel.post_message(&plain_object(&[
             ("type", "state".into()),
@@ -301,8 +331,12 @@ impl Inner {
         }
     }
 
+    /// Takes `shared` if it is newer than what this tab has.
     fn apply(self: &Rc<Self>, shared: Shared) {
         let mut state = self.state.borrow_mut();
+        if !shared.is_newer_than(&state.shared) {
+            return;
+        }
         state.shared = shared;
         if !shared.running {
             state.listeners.close_all();
@@ -317,14 +351,11 @@ impl Inner {
     /// Granted the lock: re-read the latest state and run the ticker from the
     /// shared start time.
     fn take_lead(self: &Rc<Self>) {
-        let latest = load(&self.storage, &self.key);
-        let mut state = self.state.borrow_mut();
-        state.leader = true;
-        if let Some(latest) = latest {
-            state.shared = latest;
+        self.state.borrow_mut().leader = true;
+        match load(&self.storage, &self.key) {
+            Some(latest) if latest.is_newer_than(&self.state.borrow().shared) => self.apply(latest),
+            _ => self.drive_ticker(),
         }
-        drop(state);
-        self.drive_ticker();
     }
 
     fn drive_ticker(self: &Rc<Self>) {
@@ -339,7 +370,8 @@ impl Inner {
         }
         let ticker = self.ticker.borrow();
         if shared.running {
-            ticker.start_at(shared.epoch_ms - time_origin());
+            // The wall-clock start, on this tab's performance.now() clock.
+            ticker.start_at(shared.epoch_ms - (wall_ms() - now_ms()));
         } else {
             ticker.stop();
         }
@@ -371,16 +403,8 @@ fn local_storage() -> Result<Storage, JsValue> {
         })
 }
 
-fn time_origin() -> f64 {
-    Reflect::get(&js_sys::global(), &"performance".into())
-        .and_then(|performance| Reflect::get(&performance, &"timeOrigin".into()))
-        .ok()
-        .and_then(|origin| origin.as_f64())
-        .unwrap_or(0.0)
-}
-
 fn wall_ms() -> f64 {
-    time_origin() + now_ms()
+    js_sys::Date::now()
 }
 
 fn encode(shared: &Shared) -> JsValue {
@@ -389,6 +413,8 @@ fn encode(shared: &Shared) -> JsValue {
         ("epochMs", shared.epoch_ms.into()),
         ("stoppedCount", shared.stopped_count.into()),
         ("intervalMs", shared.interval_ms.into()),
+        ("version", shared.version.into()),
+        ("writer", shared.writer.into()),
     ])
     .into()
 }
@@ -404,6 +430,8 @@ fn decode(value: &JsValue) -> Option<Shared> {
         interval_ms: field("intervalMs")?
             .as_f64()
             .filter(|ms| (1.0..=MAX_TIMER_MS).contains(ms))?,
+        version: field("version")?.as_f64().filter(|v| v.is_finite())?,
+        writer: field("writer")?.as_f64().filter(|w| w.is_finite())?,
     })
 }
 

@@ -58,9 +58,11 @@ export function launch() {
   });
 }
 
-/** Opens the demo page and waits until the wasm module is ready. Page errors fail the test. */
-export async function openDemo(browser, url, { viewport = DESKTOP, colorScheme = 'light' } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme });
+/**
+ * Opens the demo page in a new page (tab) of `context` and waits until the
+ * wasm module is ready; `problems` collects page errors, which fail the test.
+ */
+export async function openPage(context, url) {
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
@@ -69,7 +71,13 @@ export async function openDemo(browser, url, { viewport = DESKTOP, colorScheme =
   });
   await page.goto(url);
   await page.waitForSelector('html[data-ready="true"]', { timeout: 15000 });
-  return { context, page, problems };
+  return { page, problems };
+}
+
+/** Opens the demo page in a fresh browser context (empty storage); see openPage. */
+export async function openDemo(browser, url, { viewport = DESKTOP, colorScheme = 'light' } = {}) {
+  const context = await browser.newContext({ viewport, colorScheme });
+  return { context, ...await openPage(context, url) };
 }
 
 export function screenshotPath(name) {

@@ -243,7 +243,7 @@ async function launchFreezable() {
   };
 }
 
-test('a frozen page loses no counts: both counters show the caught-up count on resume', async () => {
+test('a frozen page loses no counts: every counter, the shared one too, shows the caught-up count on resume', async () => {
   const freezable = await launchFreezable();
   try {
     const context = freezable.browser.contexts()[0];
@@ -260,10 +260,25 @@ test('a frozen page loses no counts: both counters show the caught-up count on r
       for (const type of ['freeze', 'resume']) document.addEventListener(type, () => globalThis.lifecycle.push(type));
     });
     await startBoth(page);
+    // The only tab leads the shared counter: its ticker runs on this page's frozen thread.
+    await waitForText(page, 'shared-role', /^Leader: /);
+    await button(page, 'Start shared counter').click();
+    await waitForNumber(page, 'shared-count', 1);
     const counts = () => page.evaluate(() => ({
       main: globalThis.loopbridgeDemo.counter.worker.count,
       thread: globalThis.loopbridgeDemo.thread.counter.count,
+      shared: globalThis.loopbridgeDemo.shared.counter.count,
     }));
+    // Every count the shared counter delivers from here on, through its ticks() stream.
+    await page.evaluate(() => {
+      globalThis.sharedDelivered = [];
+      const reader = globalThis.loopbridgeDemo.shared.counter.ticks().getReader();
+      (async () => {
+        for (let next = await reader.read(); !next.done; next = await reader.read()) {
+          globalThis.sharedDelivered.push(next.value);
+        }
+      })();
+    });
     const before = await counts();
 
     const cdp = await context.newCDPSession(page);
@@ -277,13 +292,28 @@ test('a frozen page loses no counts: both counters show the caught-up count on r
     // 1.5 s at 100 ms is 15 counts: at least 12 more, shown on the page, none lost.
     await waitForNumber(page, 'count', before.main + 12);
     await waitForNumber(page, 'thread-count', before.thread + 12);
+    // 1.5 s at 500 ms is 3 counts; the leader's onTick gets the caught-up count too.
+    await waitForNumber(page, 'shared-count', before.shared + 3);
+    await page.waitForFunction(
+      (n) => globalThis.loopbridgeDemo.shared.lastTick?.count >= n,
+      before.shared + 3,
+      WAIT,
+    );
     const after = await counts();
     assert.ok(after.main >= before.main + 12, `main counter ${before.main} -> ${after.main}`);
     assert.ok(after.thread >= before.thread + 12, `thread counter ${before.thread} -> ${after.thread}`);
+    assert.ok(after.shared >= before.shared + 3, `shared counter ${before.shared} -> ${after.shared}`);
+    // The ticks missed while frozen fold into one delivery, as for the main counter: no burst.
+    const delivered = [before.shared, ...await page.evaluate(() => globalThis.sharedDelivered)];
+    const steps = delivered.slice(1).map((count, i) => count - delivered[i]);
+    assert.ok(steps.every((step) => step >= 0), `shared deliveries never go back: ${delivered}`);
+    assert.ok(steps.some((step) => step >= 2), `one shared delivery folded in the frozen ticks: ${delivered}`);
     const lag = await page.evaluate(() => globalThis.loopbridgeDemo.lag.peak());
     assert.ok(lag >= 1000, `the page's own timers were frozen too: lag ${lag} ms`);
     assert.equal(await page.evaluate(() => document.visibilityState), 'visible');
     await stopBoth(page);
+    await button(page, 'Stop shared counter').click();
+    await waitForText(page, 'shared-status', /^Stopped$/);
     assert.deepEqual(problems, []);
   } finally {
     await freezable.close();
