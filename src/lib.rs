@@ -4,6 +4,9 @@
 //! - [`Ticker`] (JS: `CounterWorker`): a start/stop counter that ticks once
 //!   per interval without drifting and whose count stays right when the page
 //!   is blocked or throttled. [`Ticker::ticks`] gives its counts as a `Stream`.
+//! - [`ThreadCounter`]: the same counter in a dedicated Web Worker, its count
+//!   shared through a `SharedArrayBuffer`; [`SharedCounter`]: one counter for
+//!   every tab of the origin (Web Locks leader, `BroadcastChannel` ticks).
 //! - [`into_readable_stream`]: any Rust `Stream` as a web `ReadableStream`,
 //!   pulled in batches, cancelled (and dropped) by `cancel()` or an
 //!   `AbortSignal`; [`JsStream`] goes the other way.
