@@ -440,7 +440,12 @@ fn load(storage: &Storage, key: &str) -> Option<Shared> {
     decode(&JSON::parse(&text).ok()?)
 }
 
+/// Stores `shared` unless the stored state is newer (another tab changed it
+/// at the same moment and won).
 fn save(storage: &Storage, key: &str, shared: &Shared) {
+    if load(storage, key).is_some_and(|stored| stored.is_newer_than(shared)) {
+        return;
+    }
     if let Ok(text) = JSON::stringify(&encode(shared)) {
         // A full or disabled storage only costs persistence across reloads.
         let _ = storage.set_item(key, &String::from(text));
