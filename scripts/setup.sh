@@ -52,8 +52,8 @@ if $want_browsers; then
     say "installing ${missing[*]} from Debian"
     apt_sudo=""
     [ "$(id -u)" -eq 0 ] || apt_sudo="sudo"
-    $apt_sudo apt-get update -qq
-    $apt_sudo apt-get install -y -qq "${missing[@]}"
+    $apt_sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $apt_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
   fi
   if ! have geckodriver; then
     say "installing geckodriver (about 2 minutes)"
