@@ -122,7 +122,10 @@ impl ThreadCounter {
                     .map_or(JsValue::NULL, |(_, buffer)| buffer.into()),
             ),
         ]);
-        worker.post_message(&init)?;
+        if let Err(error) = worker.post_message(&init) {
+            worker.terminate(); // nothing else would end it
+            return Err(error);
+        }
 
         let inner = Rc::new(Inner {
             name,
