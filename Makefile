@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMIUM ?= /usr/bin/chromium
 WASM_TARGET := --target wasm32-unknown-unknown
 
-.PHONY: demo serve build setup setup-test test lint test-wasm test-wasm-chrome test-wasm-firefox test-types test-page clean
+.PHONY: demo serve build bench setup setup-test test lint test-wasm test-wasm-chrome test-wasm-firefox test-types test-page clean
 
 demo: setup build serve
 
@@ -49,6 +49,10 @@ test-types:
 # playwright-core drives Debian's Chromium against the page served as `make demo` serves it.
 test-page:
 	node --test --test-concurrency=1 tests/e2e/
+
+# Benchmarks side by side with their baselines in headless Chromium -> bench/results.{json,md}.
+bench: setup-test build
+	node scripts/bench.mjs
 
 clean:
 	cargo clean
