@@ -12,7 +12,9 @@ use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::{Rc, Weak};
 
-use futures::future::{AbortHandle, Abortable};
+use std::task::Poll;
+
+use futures::future::{poll_fn, AbortHandle, Abortable};
 use futures::stream::{LocalBoxStream, Stream, StreamExt};
 use futures::FutureExt;
 use js_sys::Promise;
@@ -109,7 +111,7 @@ pub struct IntoUnderlyingSource {
 }
 
 struct Shared {
-    /// `None` while a pull holds the stream, and once done.
+    /// `None` once done.
     stream: RefCell<Option<BoxedStream>>,
     controller: RefCell<Option<ReadableStreamDefaultController>>,
     /// The pull in flight, so that finishing can drop the stream it holds.
@@ -135,23 +137,46 @@ impl IntoUnderlyingSource {
 
     /// Called by the stream when its queue has room.
     pub fn pull(&mut self, controller: ReadableStreamDefaultController) -> Promise {
-        if self.shared.done.get() {
-            return Promise::resolve(&JsValue::UNDEFINED);
+        let settled = |outcome: Result<bool, JsValue>, shared: &Shared| match shared.settle(outcome)
+        {
+            Ok(()) => Promise::resolve(&JsValue::UNDEFINED),
+            Err(error) => Promise::reject(&error),
+        };
+        // Fast path: an item is ready now, so enqueue synchronously, with no
+        // task and no Promise round trip (the common case for a fast producer
+        // and a reader that reads one item at a time).
+        match self.shared.with_stream(|stream| {
+            stream
+                .next()
+                .now_or_never()
+                .map(|first| enqueue_ready(stream, &controller, first))
+        }) {
+            None => return Promise::resolve(&JsValue::UNDEFINED), // finished
+            Some(Some(outcome)) => return settled(outcome, &self.shared),
+            Some(None) => {} // nothing ready: wait for it below
         }
         let shared = Rc::clone(&self.shared);
         let (handle, registration) = AbortHandle::new_pair();
         *self.shared.pull.borrow_mut() = Some(handle);
         let pull = async move {
-            let Some(mut stream) = shared.stream.borrow_mut().take() else {
+            // The stream stays in `shared` while this waits, so that a cancel
+            // or an abort drops it at once.
+            let first =
+                poll_fn(
+                    |cx| match shared.with_stream(|stream| stream.poll_next_unpin(cx)) {
+                        None => Poll::Ready(None),
+                        Some(Poll::Ready(first)) => Poll::Ready(Some(first)),
+                        Some(Poll::Pending) => Poll::Pending,
+                    },
+                )
+                .await;
+            let Some(first) = first else {
                 return Ok(JsValue::UNDEFINED);
             };
-            match fill(&mut stream, &controller).await {
-                Ok(true) => *shared.stream.borrow_mut() = Some(stream),
-                Ok(false) => shared.finish(),
-                Err(error) => {
-                    shared.finish();
-                    return Err(error);
-                }
+            if let Some(outcome) =
+                shared.with_stream(|stream| enqueue_ready(stream, &controller, first))
+            {
+                shared.settle(outcome)?;
             }
             Ok(JsValue::UNDEFINED)
         };
@@ -199,13 +224,43 @@ impl Shared {
         self.finish();
     }
 
+    /// Runs `f` on the Rust stream; `None` once it is gone (finished, or
+    /// busy in a call further up the stack).
+    fn with_stream<R>(&self, f: impl FnOnce(&mut BoxedStream) -> R) -> Option<R> {
+        if self.done.get() {
+            return None;
+        }
+        let mut slot = self.stream.try_borrow_mut().ok()?;
+        slot.as_mut().map(f)
+    }
+
+    /// After a pull: finishes unless the stream is still open.
+    fn settle(&self, outcome: Result<bool, JsValue>) -> Result<(), JsValue> {
+        match outcome {
+            Ok(true) => Ok(()),
+            Ok(false) => {
+                self.finish();
+                Ok(())
+            }
+            Err(error) => {
+                self.finish();
+                Err(error)
+            }
+        }
+    }
+
     /// Drops the Rust stream (or the pull holding it) and the abort listener.
     fn finish(&self) {
         self.done.set(true);
         if let Some(pull) = self.pull.borrow_mut().take() {
             pull.abort();
         }
-        drop(self.stream.borrow_mut().take());
+        // Busy only if the stream's own code cancelled it from inside a poll:
+        // then `done` makes every later access drop out, and the stream goes
+        // with the source.
+        if let Ok(mut slot) = self.stream.try_borrow_mut() {
+            drop(slot.take());
+        }
         if let Some(on_abort) = self.on_abort.borrow_mut().take() {
             if let Some(signal) = &self.signal {
                 let _ = signal.remove_event_listener_with_callback(
@@ -232,13 +287,19 @@ impl fmt::Debug for IntoUnderlyingSource {
     }
 }
 
-/// Waits for one item, then enqueues every ready item while the queue wants
-/// more. Returns whether the stream is still open.
-async fn fill(
+/// Enqueues `first` (the next item, or `None` at the end), then every item
+/// that is ready right now while the queue has room. Returns whether the
+/// stream is still open.
+fn enqueue_ready(
     stream: &mut BoxedStream,
     controller: &ReadableStreamDefaultController,
+    first: Option<Result<JsValue, JsValue>>,
 ) -> Result<bool, JsValue> {
-    let mut next = stream.next().await;
+    let mut next = first;
+    // Room left in the queue, asked once after the first chunk (which may go
+    // straight to a waiting reader) and counted down after that: no reader
+    // can run while this loop does, and each chunk has size 1.
+    let mut room = None;
     loop {
         match next {
             None => {
@@ -251,7 +312,12 @@ async fn fill(
             }
             Some(Ok(chunk)) => controller.enqueue_with_chunk(&chunk)?,
         }
-        if controller.desired_size().unwrap_or(0.0) <= 0.0 {
+        let left = match room {
+            None => controller.desired_size().unwrap_or(0.0),
+            Some(left) => left - 1.0,
+        };
+        room = Some(left);
+        if left <= 0.0 {
             return Ok(true);
         }
         match stream.next().now_or_never() {
