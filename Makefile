@@ -29,6 +29,7 @@ test: setup-test lint test-wasm build test-types test-page
 lint:
 	cargo fmt --check
 	cargo clippy $(WASM_TARGET) --all-targets -- -D warnings
+	cargo clippy $(WASM_TARGET) --features bench -- -D warnings
 
 # The wasm-bindgen-test suites (and doc examples, compiled), debug and release,
 # in headless Chromium and Firefox.
@@ -52,6 +53,7 @@ test-page:
 
 # Benchmarks side by side with their baselines in headless Chromium -> bench/results.{json,md}.
 bench: setup-test build
+	wasm-pack build --target web --release --out-dir www/bench/pkg --no-pack -- --features bench
 	node scripts/bench.mjs
 
 clean:

@@ -37,6 +37,8 @@
 
 #![deny(missing_docs, missing_debug_implementations)]
 
+#[cfg(feature = "bench")]
+mod bench;
 mod boundary;
 mod chunks;
 mod clock;

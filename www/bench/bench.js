@@ -1,21 +1,35 @@
 // The benchmark page: runs each benchmark and its baselines side by side,
 // several times after a warm-up, and publishes the results on
 // `globalThis.loopbridgeBench` (read by scripts/bench.mjs) and as a table.
-import init, { countStream } from '../pkg/loopbridge.js';
+// Its own build of the package (feature `bench`), with the wasm-streams anchor.
+import init, { countStream, wasmStreamsCountStream } from './pkg/loopbridge.js';
 
 const RUNS = 7;
 const WARMUP = 2;
 
-/** Reads every chunk of `stream` with `reader.read()`; returns how many. */
-async function drain(stream) {
-  const reader = stream.getReader();
-  let count = 0;
-  for (;;) {
-    const { done } = await reader.read();
-    if (done) return count;
-    count += 1;
-  }
-}
+/** Ways to consume a stream; each returns how many chunks it saw. */
+const CONSUMERS = {
+  'reader.read()': async (stream) => {
+    const reader = stream.getReader();
+    let count = 0;
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) return count;
+      count += 1;
+    }
+  },
+  'for await': async (stream) => {
+    let count = 0;
+    // eslint-disable-next-line no-unused-vars
+    for await (const _ of stream) count += 1;
+    return count;
+  },
+  'pipeTo(WritableStream)': async (stream) => {
+    let count = 0;
+    await stream.pipeTo(new WritableStream({ write() { count += 1; } }));
+    return count;
+  },
+};
 
 /** A pure-JS stream whose pull enqueues synchronously up to the desired size. */
 function jsSyncPull(n, highWaterMark) {
@@ -46,24 +60,23 @@ function jsAsyncGenerator(n) {
 const N = 200_000;
 const HWM = 64;
 
-const BENCHMARKS = [
-  {
-    name: 'stream throughput (reader.read())',
-    unit: 'items/s',
-    baseline: 'JS stream, sync pull up to desiredSize',
-    candidates: {
-      'JS stream, sync pull up to desiredSize': () => jsSyncPull(N, HWM),
-      'JS stream from an async generator': () => jsAsyncGenerator(N),
-      'loopbridge countStream': () => countStream(N, { highWaterMark: HWM }),
-    },
-    async measure(make) {
-      const started = performance.now();
-      const items = await drain(make());
-      if (items !== N) throw new Error(`read ${items} items, expected ${N}`);
-      return N / ((performance.now() - started) / 1000);
-    },
+const BENCHMARKS = Object.entries(CONSUMERS).map(([consumer, drain]) => ({
+  name: `stream throughput, ${consumer}`,
+  unit: 'items/s',
+  baseline: 'JS stream, sync pull up to desiredSize',
+  candidates: {
+    'JS stream, sync pull up to desiredSize': () => jsSyncPull(N, HWM),
+    'JS stream from an async generator': () => jsAsyncGenerator(N),
+    'wasm-streams from_stream': () => wasmStreamsCountStream(N),
+    'loopbridge countStream': () => countStream(N, { highWaterMark: HWM }),
   },
-];
+  async measure(make) {
+    const started = performance.now();
+    const items = await drain(make());
+    if (items !== N) throw new Error(`read ${items} items, expected ${N}`);
+    return N / ((performance.now() - started) / 1000);
+  },
+}));
 
 function summary(samples) {
   const sorted = [...samples].sort((a, b) => a - b);
