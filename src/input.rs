@@ -11,6 +11,9 @@ use crate::Error;
 /// The largest delay `setTimeout` honours (2^31 - 1 ms, about 24.8 days).
 pub(crate) const MAX_TIMER_MS: f64 = 2_147_483_647.0;
 
+/// The largest integer a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
+pub(crate) const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
 /// An options bag from JS (`{ intervalMs, name }`, ...), read field by field
 /// with the same checks as plain arguments. Error messages name the field as
 /// `"<context>: <field>"`.

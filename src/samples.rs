@@ -14,7 +14,7 @@ use web_sys::ReadableStream;
 use crate::chunks::chunk_message;
 use crate::clock::now_ms;
 use crate::gather::{gather as gather_tasks, Mode, OnError};
-use crate::input::{self, Options, MAX_TIMER_MS};
+use crate::input::{self, Options, MAX_SAFE_INTEGER, MAX_TIMER_MS};
 use crate::output::plain_object;
 use crate::stream::{into_readable_stream, StreamOptions};
 use crate::task::sleep;
@@ -76,7 +76,6 @@ export interface GatherReport {
 "#;
 
 const MAX_TASKS: usize = 100_000;
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 thread_local! {
     static LIVE_PRODUCERS: Cell<u32> = const { Cell::new(0) };
