@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMIUM ?= /usr/bin/chromium
 WASM_TARGET := --target wasm32-unknown-unknown
 
-.PHONY: demo serve build bench setup setup-test test lint test-wasm test-wasm-chrome test-wasm-firefox test-types test-page clean
+.PHONY: demo serve build build-core size bench setup setup-test test lint test-wasm test-wasm-chrome test-wasm-firefox test-types test-page clean
 
 demo: setup build serve
 
@@ -15,7 +15,7 @@ serve:
 	python3 scripts/serve.py --port $(PORT)
 
 build: setup
-	wasm-pack build --target web --release --out-dir www/pkg
+	wasm-pack build --target web --release --out-dir www/pkg -- --features talc
 
 setup:
 	@scripts/setup.sh
@@ -23,13 +23,22 @@ setup:
 setup-test:
 	@scripts/setup.sh --test
 
-test: setup-test lint test-wasm build test-types test-page
+test: setup-test lint test-wasm build size test-types test-page
 	@echo "make test: all passed"
 
 lint:
 	cargo fmt --check
 	cargo clippy $(WASM_TARGET) --all-targets -- -D warnings
-	cargo clippy $(WASM_TARGET) --features bench -- -D warnings
+	cargo clippy $(WASM_TARGET) --features bench,talc -- -D warnings
+	cargo clippy $(WASM_TARGET) --no-default-features --all-targets -- -D warnings
+
+# The core alone (no ThreadCounter/SharedCounter, no demo exports): the smallest module.
+build-core: setup
+	wasm-pack build --target web --release --out-dir target/pkg-core --no-pack -- --no-default-features --features talc
+
+# Fails if a release build is over its gzip budget (scripts/size.mjs).
+size: build build-core
+	node scripts/size.mjs
 
 # The wasm-bindgen-test suites (and doc examples, compiled), debug and release,
 # in headless Chromium and Firefox.
@@ -53,7 +62,7 @@ test-page:
 
 # Benchmarks side by side with their baselines in headless Chromium -> bench/results.{json,md}.
 bench: setup-test build
-	wasm-pack build --target web --release --out-dir www/bench/pkg --no-pack -- --features bench
+	wasm-pack build --target web --release --out-dir www/bench/pkg --no-pack -- --features bench,talc
 	node scripts/bench.mjs
 
 clean:

@@ -9,7 +9,7 @@ use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::clock::now_ms;
+use crate::clock::spin_for;
 use crate::input::{self, MAX_TIMER_MS};
 use crate::task::{yield_now, WOULD_BLOCK_MESSAGE};
 use crate::Error;
@@ -29,14 +29,6 @@ pub fn busy_wait(
     let ms = input::number(&ms, "busyWait: ms", 0.0, MAX_TIMER_MS)?;
     spin_for(ms);
     Ok(())
-}
-
-/// Spins until `ms` milliseconds have passed on `performance.now()`.
-pub fn spin_for(ms: f64) {
-    let until = now_ms() + ms;
-    while now_ms() < until {
-        std::hint::spin_loop();
-    }
 }
 
 /// The same busy work as `busyWait(totalMs)`, cut into slices of `sliceMs`

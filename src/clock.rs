@@ -16,3 +16,13 @@ extern "C" {
 pub fn now_ms() -> f64 {
     performance_now()
 }
+
+/// Spins until `ms` milliseconds have passed on `performance.now()`: what
+/// any long synchronous loop does to a page (no timer, click or frame runs
+/// meanwhile). For demos and tests that need a blocked thread.
+pub fn spin_for(ms: f64) {
+    let until = now_ms() + ms;
+    while now_ms() < until {
+        std::hint::spin_loop();
+    }
+}

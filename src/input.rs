@@ -2,6 +2,9 @@
 //! edge and converts it here, so a wrong type or an out-of-range number becomes
 //! a `TypeError`/`RangeError` with a clear message instead of reaching Rust code.
 
+// Some helpers serve only the optional exports (features `offthread`, `demos`).
+#![cfg_attr(not(all(feature = "offthread", feature = "demos")), allow(dead_code))]
+
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
@@ -101,7 +104,9 @@ pub(crate) fn number(value: &JsValue, context: &str, min: f64, max: f64) -> Resu
     };
     if !(number.is_finite() && (min..=max).contains(&number)) {
         return Err(Error::Range(format!(
-            "{context} must be a finite number from {min} to {max}, got {}",
+            "{context} must be a finite number from {} to {}, got {}",
+            show_number(min),
+            show_number(max),
             describe(value)
         )));
     }
@@ -146,7 +151,7 @@ pub(crate) fn describe(value: &JsValue) -> String {
             n if n.is_nan() => "NaN".to_owned(),
             n if n == f64::INFINITY => "Infinity".to_owned(),
             n if n == f64::NEG_INFINITY => "-Infinity".to_owned(),
-            n => format!("the number {n}"),
+            n => format!("the number {}", show_number(n)),
         };
     }
     if let Some(text) = value.as_string() {
@@ -154,7 +159,7 @@ pub(crate) fn describe(value: &JsValue) -> String {
         if shown.len() < text.len() {
             shown.push('…');
         }
-        return format!("the string {shown:?}");
+        return format!("the string {}", quote(&shown));
     }
     if value.is_null() {
         return "null".to_owned();
@@ -168,6 +173,25 @@ pub(crate) fn describe(value: &JsValue) -> String {
         Some(kind) => format!("a {kind}"),
         None => "a value of unknown type".to_owned(),
     }
+}
+
+/// `n` as JS writes it (`String(n)`, but `-0` for minus zero). Formatting
+/// through JS keeps Rust's float-printing code (several KB) out of the module.
+pub(crate) fn show_number(n: f64) -> String {
+    if n == 0.0 && n.is_sign_negative() {
+        return "-0".to_owned();
+    }
+    js_sys::Number::from(n)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
+}
+
+/// `text` as a JS string literal (`JSON.stringify`): quoted, with escapes.
+fn quote(text: &str) -> String {
+    js_sys::JSON::stringify(&JsValue::from_str(text))
+        .map(String::from)
+        .unwrap_or_default()
 }
 
 /// A string.
@@ -235,7 +259,7 @@ pub(crate) fn optional_choice(
         .copied()
         .map(Some)
         .ok_or_else(|| {
-            let expected: Vec<String> = choices.iter().map(|c| format!("{c:?}")).collect();
+            let expected: Vec<String> = choices.iter().map(|choice| quote(choice)).collect();
             Error::Type(format!(
                 "{context} must be one of {}, got {}",
                 expected.join(", "),
@@ -265,7 +289,8 @@ pub(crate) fn number_array(
         .unwrap_or(0.0);
     if length > max_len as f64 {
         return Err(Error::Range(format!(
-            "{context} may hold at most {max_len} numbers, got {length}"
+            "{context} may hold at most {max_len} numbers, got {}",
+            show_number(length)
         ))
         .into());
     }

@@ -39,6 +39,7 @@
 
 #[cfg(feature = "bench")]
 mod bench;
+#[cfg(feature = "demos")]
 mod boundary;
 mod chunks;
 mod clock;
@@ -48,21 +49,23 @@ mod gather;
 mod input;
 mod js_stream;
 mod listeners;
+#[cfg(feature = "offthread")]
 mod offthread;
 mod output;
+#[cfg(feature = "demos")]
 mod samples;
 mod stream;
 mod task;
 mod ticker;
 mod ticks;
 
-pub use boundary::spin_for;
 pub use chunks::{chunk_message, graphemes};
-pub use clock::now_ms;
+pub use clock::{now_ms, spin_for};
 pub use counter::{CounterWorker, CounterWorkerOptions};
 pub use error::Error;
 pub use gather::{gather, Mode, OnError, TaskRecord};
 pub use js_stream::JsStream;
+#[cfg(feature = "offthread")]
 pub use offthread::{SharedCounter, ThreadCounter};
 pub use stream::{into_readable_stream, StreamOptions};
 pub use task::{
@@ -71,8 +74,18 @@ pub use task::{
 pub use ticker::{Tick, Ticker};
 pub use ticks::Ticks;
 
+/// Feature `talc`: the allocator of the npm package and the page (see Cargo.toml).
+#[cfg(all(
+    feature = "talc",
+    target_family = "wasm",
+    not(target_feature = "atomics")
+))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// The JS exports as Rust functions: they take `JsValue` (checked inside) and
 /// return what JS gets. Useful to call the samples from Rust tests or code.
+#[cfg(feature = "demos")]
 pub mod js {
     pub use crate::boundary::{block_on, busy_wait, create_future_and_drop, yielding_work};
     pub use crate::samples::{

@@ -2,6 +2,9 @@
 //! `SharedCounter`) share: their options, and the listeners of their ticks —
 //! one `onTick` callback and any number of `ticks()` streams.
 
+// Some helpers serve only the optional exports (features `offthread`, `demos`).
+#![cfg_attr(not(all(feature = "offthread", feature = "demos")), allow(dead_code))]
+
 use futures::StreamExt;
 use js_sys::Function;
 use wasm_bindgen::prelude::*;

@@ -199,7 +199,8 @@ pub fn count_stream(
     });
     let failure = stream::iter(fail_after.map(|k| {
         Err(js_sys::Error::new(&format!(
-            "countStream failed on purpose after {k} chunks (failAfter)"
+            "countStream failed on purpose after {} chunks (failAfter)",
+            input::show_number(k)
         ))
         .into())
     }));
@@ -240,13 +241,14 @@ pub fn gather(
             .map(|i| i as usize);
 
         let tasks = durations.iter().enumerate().map(|(index, &ms)| async move {
+            let shown = input::show_number(ms);
             if ms > 0.0 {
                 sleep(Duration::from_secs_f64(ms / 1000.0)).await;
             }
             if fail_index == Some(index) {
-                Err(format!("task {index} failed on purpose after {ms} ms"))
+                Err(format!("task {index} failed on purpose after {shown} ms"))
             } else {
-                Ok(format!("task {index} done after {ms} ms"))
+                Ok(format!("task {index} done after {shown} ms"))
             }
         });
         let mode_used = if mode == "sequential" {

@@ -10,7 +10,7 @@ use std::time::Duration;
 use gloo_timers::callback::Timeout;
 
 use crate::clock::now_ms;
-use crate::input::MAX_TIMER_MS;
+use crate::input::{show_number, MAX_TIMER_MS};
 use crate::ticks::{Subscribers, Ticks};
 use crate::Error;
 
@@ -118,7 +118,9 @@ impl Ticker {
     pub(crate) fn with_interval_ms(interval_ms: f64) -> Result<Ticker, Error> {
         if !(interval_ms.is_finite() && (1.0..=MAX_TIMER_MS).contains(&interval_ms)) {
             return Err(Error::Range(format!(
-                "interval must be from 1 ms to {MAX_TIMER_MS} ms, got {interval_ms} ms"
+                "interval must be from 1 ms to {} ms, got {} ms",
+                show_number(MAX_TIMER_MS),
+                show_number(interval_ms)
             )));
         }
         Ok(Ticker {

@@ -1,3 +1,4 @@
+#![cfg(feature = "demos")]
 //! The JS exports of the sync/async bridge (the seed's sample functions),
 //! called as JS would call them: with `JsValue`s, good and bad.
 

@@ -1,3 +1,4 @@
+#![cfg(feature = "offthread")]
 //! `SharedCounter`: two instances in one page stand in for two tabs (they
 //! meet through the same BroadcastChannel, Web Lock and localStorage key).
 

@@ -1,3 +1,4 @@
+#![cfg(feature = "offthread")]
 //! `ThreadCounter`: the counter in a dedicated worker, driven from the page.
 
 mod support;

@@ -1,7 +1,6 @@
 //! `ThreadCounter`: the JS class that runs a counter in a dedicated worker.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use futures::channel::oneshot;
@@ -59,6 +58,16 @@ struct Handlers {
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
 
+/// A command waiting for the worker's answer: its id, and who to tell.
+type Pending = (u32, Command, oneshot::Sender<bool>);
+
+/// Removes and returns the command waiting under `id` (few wait at once).
+fn take_pending(pending: &mut Vec<Pending>, id: u32) -> Option<(Command, oneshot::Sender<bool>)> {
+    let at = pending.iter().position(|(waiting, ..)| *waiting == id)?;
+    let (_, command, sender) = pending.swap_remove(at);
+    Some((command, sender))
+}
+
 #[derive(Default)]
 struct State {
     running: bool,
@@ -68,7 +77,7 @@ struct State {
     last_tick: Option<(f64, f64, f64)>,
     listeners: Listeners,
     next_id: u32,
-    pending: HashMap<u32, (Command, oneshot::Sender<bool>)>,
+    pending: Vec<Pending>,
     crashed: Option<String>,
 }
 
@@ -299,10 +308,10 @@ impl Inner {
         let id = state.next_id;
         state.next_id = state.next_id.wrapping_add(1);
         let (sender, receiver) = oneshot::channel();
-        state.pending.insert(id, (command, sender));
+        state.pending.push((id, command, sender));
         drop(state);
         if let Err(error) = self.worker.post_message(&command.encode(id)) {
-            self.state.borrow_mut().pending.remove(&id);
+            take_pending(&mut self.state.borrow_mut().pending, id);
             return Promise::reject(&error);
         }
         let name = self.name.clone();
@@ -322,7 +331,7 @@ impl Inner {
             Event::Reply { id, value, count } => {
                 let mut state = self.state.borrow_mut();
                 state.count = count;
-                let Some((command, sender)) = state.pending.remove(&id) else {
+                let Some((command, sender)) = take_pending(&mut state.pending, id) else {
                     return;
                 };
                 match command {
