@@ -11,6 +11,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use crate::clock::spin_for;
 use crate::input::{self, MAX_TIMER_MS};
+use crate::panic::ensure_alive;
 use crate::task::{yield_now, WOULD_BLOCK_MESSAGE};
 use crate::Error;
 
@@ -26,6 +27,7 @@ use crate::Error;
 pub fn busy_wait(
     #[wasm_bindgen(unchecked_param_type = "number")] ms: JsValue,
 ) -> Result<(), JsValue> {
+    ensure_alive()?;
     let ms = input::number(&ms, "busyWait: ms", 0.0, MAX_TIMER_MS)?;
     spin_for(ms);
     Ok(())
@@ -40,6 +42,9 @@ pub fn yielding_work(
     #[wasm_bindgen(js_name = totalMs, unchecked_param_type = "number")] total_ms: JsValue,
     #[wasm_bindgen(js_name = sliceMs, unchecked_param_type = "number")] slice_ms: JsValue,
 ) -> Promise {
+    if let Err(error) = ensure_alive() {
+        return Promise::reject(&error);
+    }
     future_to_promise(async move {
         let total_ms = input::number(&total_ms, "yieldingWork: totalMs", 0.0, MAX_TIMER_MS)?;
         let slice_ms = input::number(&slice_ms, "yieldingWork: sliceMs", 1.0, MAX_TIMER_MS)?;
@@ -68,6 +73,7 @@ pub fn yielding_work(
 pub fn block_on(
     #[wasm_bindgen(unchecked_param_type = "Promise<unknown>")] promise: JsValue,
 ) -> Result<JsValue, JsValue> {
+    ensure_alive()?;
     let is_thenable = (promise.is_object() || promise.is_function())
         && Reflect::get(&promise, &"then".into())?.is_function();
     if !is_thenable {
@@ -92,6 +98,7 @@ pub fn block_on(
 pub fn create_future_and_drop(
     #[wasm_bindgen(js_name = sideEffect, unchecked_param_type = "() => void")] side_effect: JsValue,
 ) -> Result<bool, JsValue> {
+    ensure_alive()?;
     let side_effect: Function = input::optional_function(
         &side_effect,
         "createFutureAndDrop: sideEffect",

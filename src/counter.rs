@@ -9,6 +9,7 @@ use web_sys::ReadableStream;
 use crate::input;
 use crate::listeners::{call_tick_callback, counter_options, readable_counts};
 use crate::output::plain_object;
+use crate::panic::ensure_alive;
 use crate::ticker::{Tick, Ticker};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -83,8 +84,13 @@ impl CounterWorker {
 
     /// Starts counting from 0. Returns `true` if it started, `false` (and
     /// nothing changes) if it was already running.
-    pub fn start(&self) -> bool {
-        self.ticker.start()
+    ///
+    /// # Errors
+    ///
+    /// A `PanicError` once the module has panicked (see [`PANIC_EVENT`](crate::PANIC_EVENT)).
+    pub fn start(&self) -> Result<bool, JsValue> {
+        ensure_alive()?;
+        Ok(self.ticker.start())
     }
 
     /// Stops counting. Returns `true` if it was running. After it returns, no
@@ -111,6 +117,7 @@ impl CounterWorker {
         #[wasm_bindgen(unchecked_param_type = "((count: number) => void) | null")]
         callback: JsValue,
     ) -> Result<(), JsValue> {
+        ensure_alive()?;
         let Some(callback) = input::optional_function(&callback, "CounterWorker.onTick: callback")?
         else {
             self.ticker.clear_on_tick();

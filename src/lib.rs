@@ -52,6 +52,7 @@ mod listeners;
 #[cfg(feature = "offthread")]
 mod offthread;
 mod output;
+mod panic;
 #[cfg(feature = "demos")]
 mod samples;
 mod stream;
@@ -67,6 +68,7 @@ pub use gather::{gather, Mode, OnError, TaskRecord};
 pub use js_stream::JsStream;
 #[cfg(feature = "offthread")]
 pub use offthread::{SharedCounter, ThreadCounter};
+pub use panic::PANIC_EVENT;
 pub use stream::{into_readable_stream, StreamOptions};
 pub use task::{
     sleep, spawn, try_block_on, yield_now, JoinError, JoinHandle, WouldBlock, YieldNow,
@@ -88,6 +90,7 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 #[cfg(feature = "demos")]
 pub mod js {
     pub use crate::boundary::{block_on, busy_wait, create_future_and_drop, yielding_work};
+    pub use crate::panic::simulate_panic;
     pub use crate::samples::{
         count_stream, gather, invoke_async, invoke_async_stream, invoke_sync_steps,
         live_stream_producers,

@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::ReadableStream;
 
 use crate::input::{self, Options, MAX_TIMER_MS};
+use crate::panic::ensure_alive;
 use crate::stream::{into_readable_stream, StreamOptions};
 use crate::ticks::{Subscribers, Ticks};
 
@@ -22,6 +23,7 @@ pub(crate) fn counter_options(
     class: &str,
     default_name: impl FnOnce() -> String,
 ) -> Result<(f64, String), JsValue> {
+    ensure_alive()?;
     let options = Options::parse(options, class)?;
     let interval_ms = options
         .number("intervalMs", 1.0, MAX_TIMER_MS)?
@@ -40,6 +42,7 @@ pub(crate) struct Listeners {
 impl Listeners {
     /// `onTick(callback)`: a function, or `null`/`undefined` to clear it.
     pub(crate) fn set_callback(&mut self, callback: &JsValue, class: &str) -> Result<(), JsValue> {
+        ensure_alive()?;
         self.callback = input::optional_function(callback, &format!("{class}.onTick: callback"))?;
         Ok(())
     }
@@ -75,6 +78,7 @@ impl Listeners {
 /// `counts` as the `ReadableStream<number>` a counter's `ticks()` returns.
 /// Its queue holds one count: a slow reader gets the latest, not a backlog.
 pub(crate) fn readable_counts(counts: Ticks) -> Result<ReadableStream, JsValue> {
+    ensure_alive()?;
     let counts = counts.map(|count| Ok::<_, JsValue>(count as f64));
     let options = StreamOptions {
         high_water_mark: 1.0,

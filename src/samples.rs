@@ -16,6 +16,7 @@ use crate::clock::now_ms;
 use crate::gather::{gather as gather_tasks, Mode, OnError};
 use crate::input::{self, Options, MAX_SAFE_INTEGER, MAX_TIMER_MS};
 use crate::output::plain_object;
+use crate::panic::ensure_alive;
 use crate::stream::{into_readable_stream, StreamOptions};
 use crate::task::sleep;
 use crate::Error;
@@ -113,6 +114,9 @@ pub fn invoke_async(
     #[wasm_bindgen(unchecked_param_type = "string")] message: JsValue,
     #[wasm_bindgen(js_name = delayMs, unchecked_optional_param_type = "number")] delay_ms: JsValue,
 ) -> Promise {
+    if let Err(error) = ensure_alive() {
+        return Promise::reject(&error);
+    }
     future_to_promise(async move {
         let message = input::string(&message, "invokeAsync: message")?;
         let delay_ms =
@@ -137,6 +141,7 @@ pub fn invoke_async_stream(
     #[wasm_bindgen(unchecked_param_type = "string")] message: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "InvokeAsyncStreamOptions")] options: JsValue,
 ) -> Result<ReadableStream, JsValue> {
+    ensure_alive()?;
     let message = input::string(&message, "invokeAsyncStream: message")?;
     let options = Options::parse(&options, "invokeAsyncStream")?;
     let delay_ms = options
@@ -168,6 +173,7 @@ pub fn invoke_async_stream(
 pub fn invoke_sync_steps(
     #[wasm_bindgen(unchecked_param_type = "string")] message: JsValue,
 ) -> Result<Vec<String>, JsValue> {
+    ensure_alive()?;
     let message = input::string(&message, "invokeSyncSteps: message")?;
     Ok(chunk_message(&message))
 }
@@ -184,6 +190,7 @@ pub fn count_stream(
     #[wasm_bindgen(unchecked_param_type = "number")] n: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "CountStreamOptions")] options: JsValue,
 ) -> Result<ReadableStream, JsValue> {
+    ensure_alive()?;
     let n = input::optional_integer(&n, "countStream: n", 0.0, MAX_SAFE_INTEGER)?
         .ok_or_else(|| Error::Type("countStream: n must be a number, got undefined".into()))?;
     let options = Options::parse(&options, "countStream")?;
@@ -221,6 +228,9 @@ pub fn gather(
     #[wasm_bindgen(js_name = durationsMs, unchecked_param_type = "number[]")] durations_ms: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "GatherOptions")] options: JsValue,
 ) -> Promise {
+    if let Err(error) = ensure_alive() {
+        return Promise::reject(&error);
+    }
     future_to_promise(async move {
         let durations = input::number_array(
             &durations_ms,

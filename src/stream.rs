@@ -25,6 +25,8 @@ use web_sys::{
     ReadableStreamDefaultController,
 };
 
+use crate::panic::ensure_alive;
+
 /// How [`into_readable_stream`] builds its `ReadableStream`.
 #[derive(Debug, Clone)]
 pub struct StreamOptions {
@@ -137,6 +139,9 @@ impl IntoUnderlyingSource {
 
     /// Called by the stream when its queue has room.
     pub fn pull(&mut self, controller: ReadableStreamDefaultController) -> Promise {
+        if let Err(error) = ensure_alive() {
+            return Promise::reject(&error);
+        }
         let settled = |outcome: Result<bool, JsValue>, shared: &Shared| match shared.settle(outcome)
         {
             Ok(()) => Promise::resolve(&JsValue::UNDEFINED),

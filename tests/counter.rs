@@ -205,7 +205,7 @@ async fn every_bad_option_gets_its_error_and_the_module_stays_usable() {
         }
         // Still usable: a fresh worker starts, ticks and stops.
         let fine = worker(1.0);
-        assert!(fine.start());
+        assert!(fine.start().unwrap());
         wait_until("a worker made after a bad call ticks", || {
             fine.count() >= 1.0
         })
@@ -234,9 +234,9 @@ async fn every_bad_option_gets_its_error_and_the_module_stays_usable() {
 fn start_and_stop_say_whether_they_changed_anything() {
     let worker = worker(1000.0);
     assert!(!worker.stop(), "stop on a stopped worker");
-    assert!(worker.start());
+    assert!(worker.start().unwrap());
     assert!(worker.running());
-    assert!(!worker.start(), "start on a running worker");
+    assert!(!worker.start().unwrap(), "start on a running worker");
     assert!(worker.running());
     assert!(worker.stop());
     assert!(!worker.running());
@@ -246,14 +246,14 @@ fn start_and_stop_say_whether_they_changed_anything() {
 #[wasm_bindgen_test]
 async fn each_start_counts_from_zero_and_stop_keeps_the_final_count() {
     let worker = worker(5.0);
-    worker.start();
+    worker.start().unwrap();
     assert_eq!(worker.count(), 0.0);
     wait_until("the count reaches 3", || worker.count() >= 3.0).await;
     worker.stop();
     let held = worker.count();
     sleep(20).await;
     assert_eq!(worker.count(), held, "the count holds after stop");
-    worker.start();
+    worker.start().unwrap();
     assert_eq!(worker.count(), 0.0, "a restart counts from 0");
     worker.stop();
 }
@@ -261,7 +261,7 @@ async fn each_start_counts_from_zero_and_stop_keeps_the_final_count() {
 #[wasm_bindgen_test]
 async fn reset_sets_the_count_back_to_zero_running_or_not() {
     let worker = worker(5.0);
-    worker.start();
+    worker.start().unwrap();
     wait_until("the count reaches 2", || worker.count() >= 2.0).await;
     worker.reset();
     assert_eq!(worker.count(), 0.0);
@@ -277,7 +277,7 @@ async fn reset_sets_the_count_back_to_zero_running_or_not() {
 async fn stop_delivers_no_tick_after_it_returns() {
     let worker = worker(1.0);
     let (seen, _callback) = record_ticks(&worker);
-    worker.start();
+    worker.start().unwrap();
     wait_until("a few ticks arrive", || seen.borrow().len() >= 3).await;
     worker.stop();
     let delivered = seen.borrow().len();
@@ -317,7 +317,7 @@ async fn a_callback_may_free_its_own_worker() {
         let worker = borrowed.as_ref().unwrap();
         worker.on_tick(callback.as_ref().clone()).unwrap();
         let reader = reader(&worker.ticks().unwrap());
-        worker.start();
+        worker.start().unwrap();
         reader
     };
     wait_until("the callback frees the worker", || slot.borrow().is_none()).await;
@@ -389,7 +389,7 @@ async fn deliveries_keep_to_absolute_deadlines() {
 async fn ticks_stream_delivers_increasing_counts_and_closes_on_stop() {
     let worker = worker(2.0);
     let reader = reader(&worker.ticks().unwrap());
-    worker.start();
+    worker.start().unwrap();
     let mut counts = Vec::new();
     for _ in 0..4 {
         counts.push(read(&reader).await.expect("a count while running"));
@@ -412,7 +412,7 @@ async fn a_stream_taken_while_stopped_waits_for_the_next_run() {
     let reader = reader(&worker.ticks().unwrap());
     sleep(10).await;
     assert!(!worker.running());
-    worker.start();
+    worker.start().unwrap();
     let first = read(&reader)
         .await
         .expect("the stream opened while stopped delivers once started");
@@ -426,7 +426,7 @@ async fn cancelling_one_stream_leaves_the_others() {
     let worker = worker(2.0);
     let first = reader(&worker.ticks().unwrap());
     let second = reader(&worker.ticks().unwrap());
-    worker.start();
+    worker.start().unwrap();
     assert!(read(&first).await.is_some());
     JsFuture::from(first.cancel()).await.unwrap();
     let a = read(&second).await.unwrap();
@@ -440,7 +440,7 @@ async fn cancelling_one_stream_leaves_the_others() {
 async fn freeing_the_worker_closes_its_streams() {
     let worker = worker(2.0);
     let reader = reader(&worker.ticks().unwrap());
-    worker.start();
+    worker.start().unwrap();
     assert!(read(&reader).await.is_some());
     drop(worker); // what JS `free()` does
     while read(&reader).await.is_some() {}
@@ -470,7 +470,7 @@ async fn a_throwing_callback_does_not_stop_the_worker() {
     .unwrap();
     worker.on_tick(support::throwing_function().into()).unwrap();
     let reader = reader(&worker.ticks().unwrap());
-    worker.start();
+    worker.start().unwrap();
     let a = read(&reader).await.unwrap();
     let b = read(&reader).await.unwrap();
     let c = read(&reader).await.unwrap();
@@ -486,7 +486,7 @@ async fn a_throwing_callback_does_not_stop_the_worker() {
     );
     // The module still works.
     let fine = self::worker(1.0);
-    assert!(fine.start() && fine.stop());
+    assert!(fine.start().unwrap() && fine.stop());
 }
 
 #[wasm_bindgen_test]
@@ -495,14 +495,14 @@ async fn a_thousand_start_stop_cycles_leave_no_live_timers() {
     let worker = worker(1.0);
     let _reader = reader(&worker.ticks().unwrap());
     for cycle in 0..1000 {
-        assert!(worker.start(), "cycle {cycle}");
+        assert!(worker.start().unwrap(), "cycle {cycle}");
         if cycle % 100 == 0 {
             sleep(3).await; // let some ticks really fire
         }
         assert!(worker.stop(), "cycle {cycle}");
         assert_eq!(timers.live(), 0, "after stop in cycle {cycle}");
     }
-    worker.start();
+    worker.start().unwrap();
     assert_eq!(timers.live(), 1);
     drop(worker);
     assert_eq!(timers.live(), 0, "free() releases the timer");

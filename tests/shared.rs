@@ -33,7 +33,7 @@ async fn the_first_tab_leads_and_every_tab_sees_and_controls_the_same_counter() 
     sleep(20).await;
     assert_eq!(second.role(), "follower", "one leader at a time");
 
-    assert!(second.start(), "a follower can start it");
+    assert!(second.start().unwrap(), "a follower can start it");
     wait_until("the leader hears of it", || first.running()).await;
     wait_until("both count", || {
         first.count() >= 3.0 && second.count() >= 3.0
@@ -66,7 +66,7 @@ async fn when_the_leader_goes_a_follower_takes_over_and_the_count_goes_on() {
     let leader = tab(&name, 20.0);
     wait_until("elected", || leader.role() == "leader").await;
     let follower = tab(&name, 20.0);
-    leader.start();
+    leader.start().unwrap();
     wait_until("counting", || follower.count() >= 3.0).await;
     let before = follower.count();
     drop(leader); // the tab closes
@@ -86,7 +86,7 @@ async fn when_the_leader_goes_a_follower_takes_over_and_the_count_goes_on() {
 async fn the_state_survives_when_the_only_tab_reloads() {
     let name = fresh("reload");
     let only = tab(&name, 10.0);
-    only.start();
+    only.start().unwrap();
     wait_until("counting", || only.count() >= 2.0).await;
     drop(only);
     sleep(30).await;
@@ -123,7 +123,7 @@ async fn the_tab_that_starts_a_run_sets_its_interval_for_every_tab() {
     let leader = tab(&name, 10.0);
     wait_until("elected", || leader.role() == "leader").await;
     let slow = tab(&name, 40.0);
-    assert!(slow.start());
+    assert!(slow.start().unwrap());
     wait_until("the leader hears of it", || leader.running()).await;
     assert_eq!(leader.interval_ms(), 40.0);
     let calls = support::js_counter();
@@ -145,7 +145,7 @@ async fn changes_made_at_once_in_two_tabs_end_the_same_everywhere() {
     wait_until("elected", || x.role() == "leader").await;
     let y = tab(&name, 10.0);
     // Neither has heard of the other's change yet.
-    x.start();
+    x.start().unwrap();
     y.reset();
     sleep(30).await;
     assert_eq!(x.running(), y.running(), "both tabs keep the latest change");

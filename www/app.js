@@ -13,6 +13,15 @@ const LAG_SAMPLE_MS = 100;
 const LAG_WINDOW = 100; // samples: 10 s
 const LATENESS_WINDOW = 60; // deliveries
 
+// A Rust panic is a bug (no input should reach one). The module reports it
+// with this event and restarts on the next call; objects made before it are
+// stale, so the page says what happened instead of silently breaking.
+globalThis.addEventListener('loopbridgepanic', (event) => {
+  const banner = $('panic-banner');
+  banner.textContent = `${event.detail}. The module restarted: counters and streams made before this no longer work. Reload the page to start afresh.`;
+  banner.hidden = false;
+});
+
 try {
   await init();
 } catch (error) {

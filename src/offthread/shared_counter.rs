@@ -13,6 +13,7 @@ use crate::clock::now_ms;
 use crate::input::MAX_TIMER_MS;
 use crate::listeners::{call_tick_callback, counter_options, Listeners};
 use crate::output::plain_object;
+use crate::panic::ensure_alive;
 use crate::Ticker;
 
 /// What every tab agrees on, persisted in `localStorage` and broadcast on
@@ -140,9 +141,14 @@ impl SharedCounter {
     }
 
     /// Starts counting from 0 for every tab. `false` if it was running.
-    pub fn start(&self) -> bool {
+    ///
+    /// # Errors
+    ///
+    /// A `PanicError` once the module has panicked (see [`PANIC_EVENT`](crate::PANIC_EVENT)).
+    pub fn start(&self) -> Result<bool, JsValue> {
+        ensure_alive()?;
         if self.inner.state.borrow().shared.running {
-            return false;
+            return Ok(false);
         }
         let shared = self.inner.state.borrow().shared;
         self.inner.publish(Shared {
@@ -152,7 +158,7 @@ impl SharedCounter {
             interval_ms: self.inner.interval_ms,
             ..shared
         });
-        true
+        Ok(true)
     }
 
     /// Stops it for every tab, keeping the count. `false` if it was stopped.

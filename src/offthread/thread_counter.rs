@@ -12,6 +12,7 @@ use web_sys::{ErrorEvent, MessageEvent, ReadableStream, Worker, WorkerOptions, W
 use super::protocol::{Command, Event};
 use crate::listeners::{call_tick_callback, counter_options, Listeners};
 use crate::output::plain_object;
+use crate::panic::ensure_alive;
 
 #[wasm_bindgen]
 extern "C" {
@@ -297,6 +298,9 @@ impl Inner {
     }
 
     fn send(self: &Rc<Self>, command: Command) -> Promise {
+        if let Err(error) = ensure_alive() {
+            return Promise::reject(&error);
+        }
         let mut state = self.state.borrow_mut();
         if let Some(reason) = &state.crashed {
             let error = js_sys::Error::new(&format!(
