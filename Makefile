@@ -16,6 +16,7 @@ serve:
 
 build: setup
 	wasm-pack build --target web --release --out-dir www/pkg -- --features talc
+	wasm-pack build --target web --release --out-dir www/jspi/pkg --no-pack --no-opt -- --no-default-features --features jspi,talc
 
 setup:
 	@scripts/setup.sh
@@ -31,6 +32,7 @@ lint:
 	cargo clippy $(WASM_TARGET) --all-targets -- -D warnings
 	cargo clippy $(WASM_TARGET) --features bench,talc -- -D warnings
 	cargo clippy $(WASM_TARGET) --no-default-features --all-targets -- -D warnings
+	cargo clippy $(WASM_TARGET) --no-default-features --features jspi,talc -- -D warnings
 
 # The core alone (no ThreadCounter/SharedCounter, no demo exports): the smallest module.
 build-core: setup

@@ -269,17 +269,40 @@ pub(crate) fn optional_choice(
 }
 
 /// An array of at most `max_len` numbers, each finite and in `min..=max`.
-/// Reads elements with `Reflect.get`, so a proxy's throwing trap rethrows
-/// its own error instead of reaching Rust code.
 pub(crate) fn number_array(
     value: &JsValue,
     context: &str,
     (min, max): (f64, f64),
     max_len: usize,
 ) -> Result<Vec<f64>, JsValue> {
+    array_of(value, context, "numbers", max_len, |element, name| {
+        number(element, name, min, max)
+    })
+}
+
+/// An array of at most `max_len` strings.
+#[cfg(feature = "jspi")]
+pub(crate) fn string_array(
+    value: &JsValue,
+    context: &str,
+    max_len: usize,
+) -> Result<Vec<String>, JsValue> {
+    array_of(value, context, "strings", max_len, string)
+}
+
+/// An array of at most `max_len` elements, each checked by `element`.
+/// Reads them with `Reflect.get`, so a proxy's throwing trap rethrows its
+/// own error instead of reaching Rust code.
+fn array_of<T>(
+    value: &JsValue,
+    context: &str,
+    kind: &str,
+    max_len: usize,
+    element: impl Fn(&JsValue, &str) -> Result<T, Error>,
+) -> Result<Vec<T>, JsValue> {
     if !value.is_instance_of::<Array>() {
         return Err(Error::Type(format!(
-            "{context} must be an array of numbers, got {}",
+            "{context} must be an array of {kind}, got {}",
             describe(value)
         ))
         .into());
@@ -289,15 +312,15 @@ pub(crate) fn number_array(
         .unwrap_or(0.0);
     if length > max_len as f64 {
         return Err(Error::Range(format!(
-            "{context} may hold at most {max_len} numbers, got {}",
+            "{context} may hold at most {max_len} {kind}, got {}",
             show_number(length)
         ))
         .into());
     }
     (0..length as u32)
         .map(|i| {
-            let element = Reflect::get(value, &JsValue::from(i))?;
-            Ok(number(&element, &format!("{context}[{i}]"), min, max)?)
+            let item = Reflect::get(value, &JsValue::from(i))?;
+            Ok(element(&item, &format!("{context}[{i}]"))?)
         })
         .collect()
 }

@@ -48,6 +48,8 @@ mod error;
 mod gather;
 mod input;
 mod js_stream;
+#[cfg(feature = "jspi")]
+pub mod jspi;
 mod listeners;
 #[cfg(feature = "offthread")]
 mod offthread;

@@ -5,6 +5,7 @@ import { $, formatInterval, formatMs } from './format.js';
 import { setupStreaming } from './streaming.js';
 import { setupGather } from './gather.js';
 import { setupBoundary } from './boundary.js';
+import { setupJspi } from './jspi.js';
 import { setupThreadCounter } from './thread.js';
 import { setupSharedCounter } from './shared.js';
 
@@ -277,7 +278,8 @@ addEventListener('resize', () => {
 const streaming = setupStreaming();
 const gathering = setupGather();
 const boundary = setupBoundary();
+const jspi = setupJspi();
 
 // For the page tests and the curious: the live objects.
-globalThis.loopbridgeDemo = { counter, thread, shared, lag, streaming, gathering, boundary, lastBlock: null };
+globalThis.loopbridgeDemo = { counter, thread, shared, lag, streaming, gathering, boundary, jspi, lastBlock: null };
 document.documentElement.dataset.ready = 'true';
