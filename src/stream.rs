@@ -17,12 +17,10 @@ use std::task::Poll;
 use futures::future::{poll_fn, AbortHandle, Abortable};
 use futures::stream::{LocalBoxStream, Stream, StreamExt};
 use futures::FutureExt;
-use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::{
-    AbortSignal, AddEventListenerOptions, QueuingStrategy, ReadableStream,
-    ReadableStreamDefaultController,
+    AbortSignal, AddEventListenerOptions, ReadableStream, ReadableStreamDefaultController,
 };
 
 use crate::panic::ensure_alive;
@@ -96,12 +94,17 @@ where
             on_abort: RefCell::new(None),
         }),
     };
-    let strategy = QueuingStrategy::new();
-    strategy.set_high_water_mark(options.high_water_mark);
-    ReadableStream::new_with_underlying_source_and_strategy(
-        JsValue::from(source).unchecked_ref(),
-        &strategy,
-    )
+    readable_from(source, options.high_water_mark)
+}
+
+#[wasm_bindgen(module = "/src/stream_source.js")]
+extern "C" {
+    /// `new ReadableStream` over `source`, asking Rust for chunks in batches.
+    #[wasm_bindgen(js_name = readableFrom, catch)]
+    fn readable_from(
+        source: IntoUnderlyingSource,
+        high_water_mark: f64,
+    ) -> Result<ReadableStream, JsValue>;
 }
 
 type BoxedStream = LocalBoxStream<'static, Result<JsValue, JsValue>>;
@@ -137,16 +140,14 @@ impl IntoUnderlyingSource {
         }
     }
 
-    /// Called by the stream when its queue has room.
-    pub fn pull(&mut self, controller: ReadableStreamDefaultController) -> Promise {
-        if let Err(error) = ensure_alive() {
-            return Promise::reject(&error);
-        }
-        let settled = |outcome: Result<bool, JsValue>, shared: &Shared| match shared.settle(outcome)
-        {
-            Ok(()) => Promise::resolve(&JsValue::UNDEFINED),
-            Err(error) => Promise::reject(&error),
-        };
+    /// Called by the stream when its queue has room. Returns `undefined`
+    /// when it enqueued synchronously (no Promise to make or wait for), or a
+    /// Promise while it waits for the producer; throws to error the stream.
+    pub fn pull(
+        &mut self,
+        controller: ReadableStreamDefaultController,
+    ) -> Result<JsValue, JsValue> {
+        ensure_alive()?;
         // Fast path: an item is ready now, so enqueue synchronously, with no
         // task and no Promise round trip (the common case for a fast producer
         // and a reader that reads one item at a time).
@@ -156,8 +157,8 @@ impl IntoUnderlyingSource {
                 .now_or_never()
                 .map(|first| enqueue_ready(stream, &controller, first))
         }) {
-            None => return Promise::resolve(&JsValue::UNDEFINED), // finished
-            Some(Some(outcome)) => return settled(outcome, &self.shared),
+            None => return Ok(JsValue::UNDEFINED), // finished
+            Some(Some(outcome)) => return self.shared.settle(outcome).map(|()| JsValue::UNDEFINED),
             Some(None) => {} // nothing ready: wait for it below
         }
         let shared = Rc::clone(&self.shared);
@@ -185,10 +186,11 @@ impl IntoUnderlyingSource {
             }
             Ok(JsValue::UNDEFINED)
         };
-        future_to_promise(
+        Ok(future_to_promise(
             Abortable::new(pull, registration)
                 .map(|outcome| outcome.unwrap_or(Ok(JsValue::UNDEFINED))),
         )
+        .into())
     }
 
     /// Called by the stream on `cancel()`: drops the Rust stream now.
