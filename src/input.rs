@@ -181,6 +181,9 @@ pub(crate) fn show_number(n: f64) -> String {
     if n == 0.0 && n.is_sign_negative() {
         return "-0".to_owned();
     }
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        return (n as i64).to_string(); // JS writes whole numbers this way too
+    }
     js_sys::Number::from(n)
         .to_string_with_radix(10)
         .map(String::from)

@@ -61,6 +61,7 @@ mod stream;
 mod task;
 mod ticker;
 mod ticks;
+mod timers;
 
 pub use chunks::{chunk_message, graphemes};
 pub use clock::{now_ms, spin_for};
@@ -72,11 +73,10 @@ pub use js_stream::JsStream;
 pub use offthread::{SharedCounter, ThreadCounter};
 pub use panic::PANIC_EVENT;
 pub use stream::{into_readable_stream, StreamOptions};
-pub use task::{
-    sleep, spawn, try_block_on, yield_now, JoinError, JoinHandle, WouldBlock, YieldNow,
-};
+pub use task::{spawn, try_block_on, yield_now, JoinError, JoinHandle, WouldBlock, YieldNow};
 pub use ticker::{Tick, Ticker};
 pub use ticks::Ticks;
+pub use timers::{sleep, Sleep};
 
 /// Feature `talc`: the allocator of the npm package and the page (see Cargo.toml).
 #[cfg(all(

@@ -18,7 +18,7 @@ use crate::input::{self, Options, MAX_SAFE_INTEGER, MAX_TIMER_MS};
 use crate::output::plain_object;
 use crate::panic::ensure_alive;
 use crate::stream::{into_readable_stream, StreamOptions};
-use crate::task::sleep;
+use crate::timers::sleep;
 use crate::Error;
 
 #[wasm_bindgen(typescript_custom_section)]

@@ -1,4 +1,4 @@
-//! Tasks on the page's event loop: [`spawn`] with a [`JoinHandle`], [`sleep`],
+//! Tasks on the page's event loop: [`spawn`] with a [`JoinHandle`],
 //! [`yield_now`], and [`try_block_on`], the only honest way to "block" on the
 //! main thread: look once, and say [`WouldBlock`] if the answer is not there.
 
@@ -8,15 +8,11 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
-use std::time::Duration;
 
 use futures::channel::oneshot;
 use futures::future::{AbortHandle, Abortable, FutureExt};
-use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::prelude::*;
 use web_sys::MessageChannel;
-
-use crate::input::MAX_TIMER_MS;
 
 /// Runs `future` on the event loop (`spawn_local`) and returns a handle to
 /// its output: the browser's `executor.submit(...)` and `future.result()`.
@@ -124,18 +120,6 @@ impl<T> fmt::Debug for JoinHandle<T> {
         f.debug_struct("JoinHandle")
             .field("aborted", &self.abort.is_aborted())
             .finish_non_exhaustive()
-    }
-}
-
-/// Waits for `duration` without blocking: the event loop runs meanwhile.
-/// Dropping the future clears its timer. Durations longer than a browser timer
-/// allows (about 24.8 days) are waited in several timers, not cut short.
-pub async fn sleep(duration: Duration) {
-    let mut remaining_ms = (duration.as_secs_f64() * 1000.0).ceil();
-    while remaining_ms > 0.0 {
-        let step = remaining_ms.min(MAX_TIMER_MS);
-        TimeoutFuture::new(step as u32).await;
-        remaining_ms -= step;
     }
 }
 

@@ -181,3 +181,65 @@ async fn a_refused_future_can_still_be_awaited_later() {
         "a finished task is ready"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_thousand_sleeps_share_one_browser_timer() {
+    let timers = support::track_timers();
+    let handles: Vec<_> = (0..1000u32)
+        .map(|i| spawn(rest(Duration::from_millis(20 + u64::from(i % 5)))))
+        .collect();
+    sleep(2).await;
+    assert_eq!(timers.live(), 1, "one timer for every pending sleep");
+    for handle in handles {
+        handle.await.unwrap();
+    }
+    sleep(0).await;
+    assert_eq!(timers.live(), 0, "none left once they are done");
+    timers.restore();
+}
+
+#[wasm_bindgen_test]
+async fn sleeps_end_in_deadline_order_and_never_early() {
+    let finished = Rc::new(std::cell::RefCell::new(Vec::new()));
+    let started = now_ms();
+    let handles: Vec<_> = [30u64, 10, 20, 10]
+        .into_iter()
+        .map(|ms| {
+            let finished = Rc::clone(&finished);
+            spawn(async move {
+                rest(Duration::from_millis(ms)).await;
+                finished.borrow_mut().push((ms, now_ms() - started));
+            })
+        })
+        .collect();
+    for handle in handles {
+        handle.await.unwrap();
+    }
+    let finished = finished.borrow();
+    let order: Vec<u64> = finished.iter().map(|&(ms, _)| ms).collect();
+    assert_eq!(order, [10, 10, 20, 30]);
+    for &(ms, elapsed) in finished.iter() {
+        assert!(
+            elapsed >= ms as f64,
+            "a {ms} ms sleep ended after {elapsed} ms"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn dropping_the_earliest_sleep_leaves_the_others_waiting() {
+    let timers = support::track_timers();
+    let early = spawn(rest(Duration::from_millis(5)));
+    let late = spawn(rest(Duration::from_millis(40)));
+    sleep(1).await;
+    drop(early);
+    let started = now_ms();
+    late.await.unwrap();
+    assert!(
+        now_ms() - started >= 30.0,
+        "the later sleep still waited its time"
+    );
+    sleep(0).await;
+    assert_eq!(timers.live(), 0);
+    timers.restore();
+}
