@@ -15,7 +15,7 @@ const repoRoot = join(fileURLToPath(import.meta.url), '..', '..');
 /** The builds checked and their budgets, in bytes of gzip -9. */
 export const BUDGETS = [
   { build: 'core (--no-default-features)', dir: 'target/pkg-core', wasmGz: 22_000, totalGz: 30_000 },
-  { build: 'full package (default features)', dir: 'www/pkg', wasmGz: 56_000, totalGz: 68_000 },
+  { build: 'full package (default features)', dir: 'www/pkg', wasmGz: 73_000, totalGz: 87_000 },
 ];
 
 const gzipped = (path) => gzipSync(readFileSync(path), { level: 9 }).length;

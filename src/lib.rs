@@ -7,6 +7,9 @@
 //! - [`ThreadCounter`]: the same counter in a dedicated Web Worker, its count
 //!   shared through a `SharedArrayBuffer`; [`SharedCounter`]: one counter for
 //!   every tab of the origin (Web Locks leader, `BroadcastChannel` ticks).
+//! - [`block_on_page`] / [`BlockingWorker`]: plain sync code in a Web Worker
+//!   that waits for the page's async functions (`run_async` where blocking
+//!   is allowed), with `Atomics.wait` on a `SharedArrayBuffer`.
 //! - [`into_readable_stream`]: any Rust `Stream` as a web `ReadableStream`,
 //!   pulled in batches, cancelled (and dropped) by `cancel()` or an
 //!   `AbortSignal`; [`JsStream`] goes the other way.
@@ -70,7 +73,7 @@ pub use error::Error;
 pub use gather::{gather, Mode, OnError, TaskRecord};
 pub use js_stream::JsStream;
 #[cfg(feature = "offthread")]
-pub use offthread::{SharedCounter, ThreadCounter};
+pub use offthread::{block_on_page, BlockingError, BlockingWorker, SharedCounter, ThreadCounter};
 pub use panic::PANIC_EVENT;
 pub use stream::{into_readable_stream, StreamOptions};
 pub use task::{spawn, try_block_on, yield_now, JoinError, JoinHandle, WouldBlock, YieldNow};

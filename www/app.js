@@ -5,6 +5,7 @@ import { $, formatInterval, formatMs } from './format.js';
 import { setupStreaming } from './streaming.js';
 import { setupGather } from './gather.js';
 import { setupBoundary } from './boundary.js';
+import { setupBlocking } from './blocking.js';
 import { setupJspi } from './jspi.js';
 import { setupThreadCounter } from './thread.js';
 import { setupSharedCounter } from './shared.js';
@@ -277,6 +278,7 @@ addEventListener('resize', () => {
 
 const streaming = setupStreaming();
 const gathering = setupGather();
+setupBlocking();
 const boundary = setupBoundary();
 const jspi = setupJspi();
 

@@ -3,6 +3,7 @@
 import init, {
   CounterWorker, blockOn, busyWait, countStream, createFutureAndDrop, gather, invokeAsync,
   invokeAsyncStream, invokeSyncSteps, liveStreamProducers, SharedCounter, ThreadCounter, yieldingWork,
+  BlockingWorker, type BlockingWorkerOptions, type SyncLoopRequest, type SyncLoopResult,
   type CounterWorkerOptions, type GatherReport, type GatherTask, type TickInfo,
 } from '../../www/pkg/loopbridge.js';
 
@@ -71,6 +72,27 @@ const sharedTicks: ReadableStream<number> = everyTab.ticks();
 console.log(role, sharedStarted, sharedTicks, everyTab.count, everyTab.running);
 everyTab.free();
 
+const unavailable: string | undefined = BlockingWorker.whyUnavailable();
+const blockingOptions: BlockingWorkerOptions = {
+  handler: async (request: SyncLoopRequest) => invokeAsync(request.message, request.delayMs + request.index),
+  maxAnswerBytes: 65536,
+};
+const blocking = new BlockingWorker(blockingOptions);
+const loop: ReadableStream<SyncLoopResult> = blocking.runSyncLoop({
+  count: 5, delayMs: 300, timeoutMs: 1000, signal: new AbortController().signal,
+});
+for await (const result of loop) {
+  const blockedMs: number = result.blockedMs;
+  if (result.ok) console.log(result.index, result.value, blockedMs);
+  else console.log(result.error.name, result.error.message);
+}
+const blockingBusy: boolean = blocking.running;
+const ignored: number = blocking.ignoredAnswers;
+const answerBytes: number = blocking.maxAnswerBytes;
+const blockingCrash: string | undefined = blocking.crashReason;
+blocking.free();
+console.log(unavailable, blockingBusy, ignored, answerBytes, blockingCrash);
+
 // @ts-expect-error gather modes are "concurrent" and "sequential"
 gather([1], { mode: 'parallel' });
 // @ts-expect-error the message must be a string
@@ -81,3 +103,7 @@ new CounterWorker({ intervalMs: '100' });
 new CounterWorker({ name: 1 });
 // @ts-expect-error a tick callback gets a number
 worker.onTick((count: string) => count);
+// @ts-expect-error a BlockingWorker needs a handler
+new BlockingWorker({});
+// @ts-expect-error the loop's count is a number
+blocking.runSyncLoop({ count: '5' });
