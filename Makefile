@@ -63,7 +63,7 @@ test-page:
 	node --test --test-concurrency=1 tests/e2e/
 
 # Benchmarks side by side with their baselines in headless Chromium -> bench/results.{json,md}.
-bench: setup-test build
+bench: setup-test size
 	wasm-pack build --target web --release --out-dir www/bench/pkg --no-pack -- --features bench,talc
 	node scripts/bench.mjs
 

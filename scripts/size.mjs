@@ -14,8 +14,8 @@ const repoRoot = join(fileURLToPath(import.meta.url), '..', '..');
 
 /** The builds checked and their budgets, in bytes of gzip -9. */
 export const BUDGETS = [
-  { build: 'core (--no-default-features)', dir: 'target/pkg-core', wasmGz: 22_000, totalGz: 30_000 },
-  { build: 'full package (default features)', dir: 'www/pkg', wasmGz: 73_000, totalGz: 87_000 },
+  { build: 'core (--no-default-features)', dir: 'target/pkg-core', wasmGzBudget: 22_000, totalGzBudget: 30_000 },
+  { build: 'full package (default features)', dir: 'www/pkg', wasmGzBudget: 73_000, totalGzBudget: 87_000 },
 ];
 
 const gzipped = (path) => gzipSync(readFileSync(path), { level: 9 }).length;
@@ -39,11 +39,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   let over = false;
   console.log('| build | .wasm | .wasm gz | JS glue gz | total gz | budget (wasm gz / total gz) |');
   console.log('| --- | ---: | ---: | ---: | ---: | --- |');
-  for (const { build, dir, wasmGz, totalGz } of BUDGETS) {
+  for (const { build, dir, wasmGzBudget, totalGzBudget } of BUDGETS) {
     const size = packageSize(dir);
-    const ok = size.wasmGz <= wasmGz && size.totalGz <= totalGz;
+    const ok = size.wasmGz <= wasmGzBudget && size.totalGz <= totalGzBudget;
     over ||= !ok;
-    console.log(`| ${build} | ${kb(size.wasm)} | ${kb(size.wasmGz)} | ${kb(size.glueGz)} | ${kb(size.totalGz)} | ${kb(wasmGz)} / ${kb(totalGz)} ${ok ? 'ok' : 'OVER'} |`);
+    console.log(`| ${build} | ${kb(size.wasm)} | ${kb(size.wasmGz)} | ${kb(size.glueGz)} | ${kb(size.totalGz)} | ${kb(wasmGzBudget)} / ${kb(totalGzBudget)} ${ok ? 'ok' : 'OVER'} |`);
   }
   if (over) {
     console.error('size budget exceeded: see the table above (twiggy top on the .wasm shows what grew)');
