@@ -3,7 +3,7 @@
 // pages and the release package's gzip size, and writes bench/results.json
 // and bench/results.md (median, min, max, ratio vs baseline, per browser).
 //
-//   node scripts/bench.mjs [--browsers chromium,firefox] [--groups throughput,timers,tasks,responsiveness,startup] [--out DIR]
+//   node scripts/bench.mjs [--browsers chromium,firefox] [--groups throughput,timers,tasks,responsiveness,waits,startup] [--out DIR]
 //
 // The options are for working on one benchmark; `make bench` runs everything into bench/.
 import { mkdirSync, writeFileSync } from 'node:fs';

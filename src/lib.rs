@@ -60,6 +60,7 @@ mod output;
 mod panic;
 #[cfg(feature = "demos")]
 mod samples;
+mod slice;
 mod stream;
 mod task;
 mod ticker;

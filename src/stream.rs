@@ -24,6 +24,8 @@ use web_sys::{
 };
 
 use crate::panic::ensure_alive;
+use crate::slice;
+use crate::task::yield_now;
 
 /// How [`into_readable_stream`] builds its `ReadableStream`.
 #[derive(Debug, Clone)]
@@ -150,21 +152,30 @@ impl IntoUnderlyingSource {
         ensure_alive()?;
         // Fast path: an item is ready now, so enqueue synchronously, with no
         // task and no Promise round trip (the common case for a fast producer
-        // and a reader that reads one item at a time).
-        match self.shared.with_stream(|stream| {
-            stream
-                .next()
-                .now_or_never()
-                .map(|first| enqueue_ready(stream, &controller, first))
-        }) {
-            None => return Ok(JsValue::UNDEFINED), // finished
-            Some(Some(outcome)) => return self.shared.settle(outcome).map(|()| JsValue::UNDEFINED),
-            Some(None) => {} // nothing ready: wait for it below
+        // and a reader that reads one item at a time). Unless this stretch
+        // has kept the thread too long: then yield to the event loop first.
+        let yield_first = slice::over_budget();
+        if !yield_first {
+            match self.shared.with_stream(|stream| {
+                stream
+                    .next()
+                    .now_or_never()
+                    .map(|first| enqueue_ready(stream, &controller, first))
+            }) {
+                None => return Ok(JsValue::UNDEFINED), // finished
+                Some(Some(outcome)) => {
+                    return self.shared.settle(outcome).map(|()| JsValue::UNDEFINED)
+                }
+                Some(None) => {} // nothing ready: wait for it below
+            }
         }
         let shared = Rc::clone(&self.shared);
         let (handle, registration) = AbortHandle::new_pair();
         *self.shared.pull.borrow_mut() = Some(handle);
         let pull = async move {
+            if yield_first {
+                yield_now().await;
+            }
             // The stream stays in `shared` while this waits, so that a cancel
             // or an abort drops it at once.
             let first =

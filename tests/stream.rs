@@ -398,3 +398,32 @@ fn a_non_iterable_or_locked_source_is_a_type_error() {
     assert_eq!(error_kind(&error), "TypeError");
     assert!(Reflect::has(&source.get(1), &"cancelled".into()).unwrap());
 }
+
+#[wasm_bindgen_test]
+async fn a_long_synchronous_drain_gives_the_event_loop_turns() {
+    // 120 items that each take 1 ms to produce, all ready at once: without
+    // time slices the whole drain would be one task and no macrotask would run.
+    let busy_items = stream::iter(0..120).map(|i| {
+        loopbridge::spin_for(1.0);
+        Ok::<_, JsValue>(f64::from(i))
+    });
+    let stream = into_readable_stream(busy_items, options(16.0)).unwrap();
+    let turns = Rc::new(Cell::new(0));
+    let draining = Rc::new(Cell::new(true));
+    let (counter, running) = (Rc::clone(&turns), Rc::clone(&draining));
+    loopbridge::spawn(async move {
+        while running.get() {
+            loopbridge::yield_now().await; // a macrotask: runs only between tasks
+            counter.set(counter.get() + 1);
+        }
+    })
+    .detach();
+    let chunks = settle(support::read_all_for_await(&stream)).await.unwrap();
+    draining.set(false);
+    assert_eq!(Array::from(&chunks).length(), 120, "every item arrived");
+    assert!(
+        turns.get() >= 3,
+        "the event loop got {} turns during a 120 ms drain",
+        turns.get()
+    );
+}

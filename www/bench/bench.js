@@ -10,8 +10,9 @@ import { pause, runGroup } from './runner.js';
 import { tasksGroup } from './tasks.js';
 import { throughputGroup } from './throughput.js';
 import { timersGroup } from './timers.js';
+import { waitsGroup } from './waits.js';
 
-const GROUPS = [throughputGroup, timersGroup, tasksGroup, responsivenessGroup];
+const GROUPS = [throughputGroup, timersGroup, tasksGroup, responsivenessGroup, waitsGroup];
 
 const status = document.getElementById('bench-status');
 const table = document.getElementById('bench-table');
