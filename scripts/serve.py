@@ -53,12 +53,24 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def translate_path(self, path):
         # SimpleHTTPRequestHandler already drops '..' segments; refuse
-        # anything that would still resolve outside www/ (symlinks included).
-        resolved = os.path.realpath(super().translate_path(path))
+        # anything that would still resolve outside www/ (symlinks included),
+        # and names no file can have (a NUL byte).
+        translated = super().translate_path(path)
+        if "\0" in translated:
+            return os.path.join(os.path.realpath(self.directory), "__no_such_file__")
+        resolved = os.path.realpath(translated)
         root = os.path.realpath(self.directory)
         if resolved != root and not resolved.startswith(root + os.sep):
             return os.path.join(root, "__outside_www__")
         return resolved
+
+    def handle(self):
+        # A client that goes away mid-answer (a terminated worker, a closed
+        # tab) is not an error worth a traceback.
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def log_message(self, format, *args):
         if os.environ.get("LOOPBRIDGE_QUIET") != "1":

@@ -92,11 +92,11 @@ where
             controller: RefCell::new(None),
             pull: RefCell::new(None),
             done: Cell::new(false),
-            signal: options.signal,
+            signal: options.signal.clone(),
             on_abort: RefCell::new(None),
         }),
     };
-    readable_from(source, options.high_water_mark)
+    readable_from(source, options.high_water_mark, options.signal)
 }
 
 #[wasm_bindgen(module = "/src/stream_source.js")]
@@ -106,6 +106,7 @@ extern "C" {
     fn readable_from(
         source: IntoUnderlyingSource,
         high_water_mark: f64,
+        signal: Option<AbortSignal>,
     ) -> Result<ReadableStream, JsValue>;
 }
 
@@ -145,6 +146,8 @@ impl IntoUnderlyingSource {
     /// Called by the stream when its queue has room. Returns `undefined`
     /// when it enqueued synchronously (no Promise to make or wait for), or a
     /// Promise while it waits for the producer; throws to error the stream.
+    /// `true` (or a Promise of it) says the stream is finished: the JS half
+    /// then frees this source at once instead of leaving it to the GC.
     pub fn pull(
         &mut self,
         controller: ReadableStreamDefaultController,
@@ -162,10 +165,8 @@ impl IntoUnderlyingSource {
                     .now_or_never()
                     .map(|first| enqueue_ready(stream, &controller, first))
             }) {
-                None => return Ok(JsValue::UNDEFINED), // finished
-                Some(Some(outcome)) => {
-                    return self.shared.settle(outcome).map(|()| JsValue::UNDEFINED)
-                }
+                None => return Ok(JsValue::TRUE), // finished
+                Some(Some(outcome)) => return self.shared.settle(outcome).map(JsValue::from),
                 Some(None) => {} // nothing ready: wait for it below
             }
         }
@@ -188,18 +189,18 @@ impl IntoUnderlyingSource {
                 )
                 .await;
             let Some(first) = first else {
-                return Ok(JsValue::UNDEFINED);
+                return Ok(JsValue::TRUE);
             };
-            if let Some(outcome) =
-                shared.with_stream(|stream| enqueue_ready(stream, &controller, first))
-            {
-                shared.settle(outcome)?;
-            }
-            Ok(JsValue::UNDEFINED)
+            let finished =
+                match shared.with_stream(|stream| enqueue_ready(stream, &controller, first)) {
+                    Some(outcome) => shared.settle(outcome)?,
+                    None => true,
+                };
+            Ok(finished.into())
         };
+        // Aborted only by a cancel or an abort signal: finished either way.
         Ok(future_to_promise(
-            Abortable::new(pull, registration)
-                .map(|outcome| outcome.unwrap_or(Ok(JsValue::UNDEFINED))),
+            Abortable::new(pull, registration).map(|outcome| outcome.unwrap_or(Ok(JsValue::TRUE))),
         )
         .into())
     }
@@ -252,13 +253,14 @@ impl Shared {
         slot.as_mut().map(f)
     }
 
-    /// After a pull: finishes unless the stream is still open.
-    fn settle(&self, outcome: Result<bool, JsValue>) -> Result<(), JsValue> {
+    /// After a pull: finishes unless the stream is still open. `Ok(true)`
+    /// when it finished.
+    fn settle(&self, outcome: Result<bool, JsValue>) -> Result<bool, JsValue> {
         match outcome {
-            Ok(true) => Ok(()),
+            Ok(true) => Ok(false),
             Ok(false) => {
                 self.finish();
-                Ok(())
+                Ok(true)
             }
             Err(error) => {
                 self.finish();

@@ -125,7 +125,11 @@ async fn an_abort_signal_errors_the_stream_with_its_reason_and_drops_the_produce
             item
         });
     let stream = into_readable_stream(items, with_signal(1.0, &controller)).unwrap();
-    assert_eq!(listeners.live_listeners(), 1);
+    assert_eq!(
+        listeners.live_listeners(),
+        2,
+        "Rust's, which errors the stream, and the JS half's, which frees the source"
+    );
     let reader = reader(&stream);
     assert_eq!(read(&reader).await.unwrap().unwrap().as_f64(), Some(0.0));
     controller.abort_with_reason(&"user pressed cancel".into());

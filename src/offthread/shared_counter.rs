@@ -409,6 +409,9 @@ fn local_storage() -> Result<Storage, JsValue> {
         })
 }
 
+/// How far ahead of this tab's clock another tab's may be (a day).
+const MAX_CLOCK_SKEW_MS: f64 = 86_400_000.0;
+
 fn wall_ms() -> f64 {
     js_sys::Date::now()
 }
@@ -436,7 +439,11 @@ fn decode(value: &JsValue) -> Option<Shared> {
         interval_ms: field("intervalMs")?
             .as_f64()
             .filter(|ms| (1.0..=MAX_TIMER_MS).contains(ms))?,
-        version: field("version")?.as_f64().filter(|v| v.is_finite())?,
+        // Versions are wall-clock times: one far in the future (a broken or
+        // hostile writer) would outrank every later change, so it is refused.
+        version: field("version")?
+            .as_f64()
+            .filter(|v| (0.0..=wall_ms() + MAX_CLOCK_SKEW_MS).contains(v))?,
         writer: field("writer")?.as_f64().filter(|w| w.is_finite())?,
     })
 }

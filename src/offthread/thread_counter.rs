@@ -396,9 +396,7 @@ impl Inner {
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        self.worker.set_onmessage(None);
-        self.worker.set_onerror(None);
-        self.worker.terminate();
+        crate::offthread::terminate_quietly(&self.worker);
         self.state.get_mut().listeners.close_all();
     }
 }

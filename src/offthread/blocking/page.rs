@@ -402,9 +402,7 @@ impl Inner {
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        self.worker.set_onmessage(None);
-        self.worker.set_onerror(None);
-        self.worker.terminate();
+        crate::offthread::terminate_quietly(&self.worker);
         if let Some((_, results)) = self.state.get_mut().run.take() {
             let error = js_sys::Error::new("BlockingWorker was freed before the run ended");
             results.send(Err(error.into()));
