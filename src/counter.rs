@@ -6,6 +6,7 @@ use js_sys::Object;
 use wasm_bindgen::prelude::*;
 use web_sys::ReadableStream;
 
+use crate::brand::LoopbridgeObject;
 use crate::input;
 use crate::listeners::{call_tick_callback, counter_options, readable_counts};
 use crate::output::plain_object;
@@ -50,7 +51,7 @@ thread_local! {
 /// version of a worker thread that counts once a second until its stop event
 /// is set. It runs on the page's event loop and never blocks it; its count is
 /// measured with `performance.now()` so a stalled page never makes it wrong.
-#[wasm_bindgen]
+#[wasm_bindgen(extends = LoopbridgeObject)]
 #[derive(Debug)]
 pub struct CounterWorker {
     ticker: Ticker,
@@ -79,7 +80,11 @@ impl CounterWorker {
             format!("worker-{number}")
         })?;
         let ticker = Ticker::with_interval_ms(interval_ms)?;
-        Ok(CounterWorker { ticker, name })
+        Ok(CounterWorker {
+            parent: LoopbridgeObject.into(),
+            ticker,
+            name,
+        })
     }
 
     /// Starts counting from 0. Returns `true` if it started, `false` (and

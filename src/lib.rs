@@ -44,6 +44,7 @@
 mod bench;
 #[cfg(feature = "demos")]
 mod boundary;
+mod brand;
 mod chunks;
 mod clock;
 mod counter;

@@ -23,6 +23,7 @@ use web_sys::{
     AbortSignal, AddEventListenerOptions, ReadableStream, ReadableStreamDefaultController,
 };
 
+use crate::brand::LoopbridgeObject;
 use crate::panic::ensure_alive;
 use crate::slice;
 use crate::task::yield_now;
@@ -87,6 +88,7 @@ where
         })
         .boxed_local();
     let source = IntoUnderlyingSource {
+        parent: LoopbridgeObject.into(),
         shared: Rc::new(Shared {
             stream: RefCell::new(Some(stream)),
             controller: RefCell::new(None),
@@ -113,7 +115,11 @@ extern "C" {
 type BoxedStream = LocalBoxStream<'static, Result<JsValue, JsValue>>;
 
 /// The underlying source object handed to the `ReadableStream` constructor.
-#[wasm_bindgen(js_name = LoopbridgeUnderlyingSource, skip_typescript)]
+#[wasm_bindgen(
+    js_name = LoopbridgeUnderlyingSource,
+    skip_typescript,
+    extends = LoopbridgeObject
+)]
 pub struct IntoUnderlyingSource {
     shared: Rc<Shared>,
 }

@@ -9,6 +9,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{BroadcastChannel, MessageEvent, ReadableStream, Storage};
 
 use super::leader::Candidacy;
+use crate::brand::LoopbridgeObject;
 use crate::clock::now_ms;
 use crate::input::MAX_TIMER_MS;
 use crate::listeners::{call_tick_callback, counter_options, Listeners};
@@ -55,7 +56,7 @@ impl Shared {
 /// browser throttles while the leader tab is hidden (followers then hear
 /// fewer ticks) and pauses while it is frozen or blocked. A `ticks()` stream
 /// taken while stopped waits for the next run and closes when it stops.
-#[wasm_bindgen]
+#[wasm_bindgen(extends = LoopbridgeObject)]
 pub struct SharedCounter {
     inner: Rc<Inner>,
 }
@@ -137,7 +138,10 @@ impl SharedCounter {
             parts: RefCell::new(None),
         });
         inner.wire()?;
-        Ok(SharedCounter { inner })
+        Ok(SharedCounter {
+            parent: LoopbridgeObject.into(),
+            inner,
+        })
     }
 
     /// Starts counting from 0 for every tab. `false` if it was running.

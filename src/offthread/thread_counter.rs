@@ -10,6 +10,7 @@ use wasm_bindgen_futures::future_to_promise;
 use web_sys::{ErrorEvent, MessageEvent, ReadableStream, Worker, WorkerOptions, WorkerType};
 
 use super::protocol::{Command, Event};
+use crate::brand::LoopbridgeObject;
 use crate::listeners::{call_tick_callback, counter_options, Listeners};
 use crate::output::plain_object;
 use crate::panic::ensure_alive;
@@ -40,7 +41,7 @@ thread_local! {
 /// `start()`, `stop()` and `reset()` cross to the worker, so they return
 /// Promises. A frozen page freezes its workers too: after a freeze the count
 /// catches up at the worker's next (late) tick.
-#[wasm_bindgen]
+#[wasm_bindgen(extends = LoopbridgeObject)]
 pub struct ThreadCounter {
     inner: Rc<Inner>,
 }
@@ -146,7 +147,10 @@ impl ThreadCounter {
             handlers: RefCell::new(None),
         });
         inner.listen();
-        Ok(ThreadCounter { inner })
+        Ok(ThreadCounter {
+            parent: LoopbridgeObject.into(),
+            inner,
+        })
     }
 
     /// Starts counting from 0 in the worker. Resolves `true` if it started,

@@ -15,6 +15,7 @@ use super::channel::{Answer, Channel};
 use super::messages::{FromWorker, Run};
 use super::run_results::{run_results, ResultSender, RunResults};
 use super::{isolation_problem, BlockingError, NOT_ISOLATED};
+use crate::brand::LoopbridgeObject;
 use crate::input::{describe, Options, MAX_TIMER_MS};
 use crate::output::plain_object;
 use crate::panic::ensure_alive;
@@ -85,7 +86,7 @@ const MAX_COUNT: f64 = 1_000_000.0;
 /// answers cross through; the constructor says so otherwise. `free()`
 /// terminates the worker, errors a run in progress and releases every
 /// listener; cancelling a run's stream stops the worker's loop.
-#[wasm_bindgen]
+#[wasm_bindgen(extends = LoopbridgeObject)]
 pub struct BlockingWorker {
     inner: Rc<Inner>,
 }
@@ -177,7 +178,10 @@ impl BlockingWorker {
             listeners: RefCell::new(None),
         });
         inner.listen();
-        Ok(BlockingWorker { inner })
+        Ok(BlockingWorker {
+            parent: LoopbridgeObject.into(),
+            inner,
+        })
     }
 
     /// Why a `BlockingWorker` cannot work on this page (it is not
