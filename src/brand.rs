@@ -14,3 +14,13 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 #[derive(Debug, Clone, Copy)]
 pub struct LoopbridgeObject;
+
+#[wasm_bindgen]
+impl LoopbridgeObject {
+    /// A plain base object (public so that TypeScript lets the classes above
+    /// extend it; one made on its own has nothing to do).
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> LoopbridgeObject {
+        LoopbridgeObject
+    }
+}
