@@ -11,6 +11,7 @@
 mod blocking;
 mod host;
 mod leader;
+mod package_worker;
 mod protocol;
 mod shared_counter;
 mod thread_counter;

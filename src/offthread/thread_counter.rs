@@ -7,22 +7,17 @@ use futures::channel::oneshot;
 use js_sys::{BigInt64Array, Promise, SharedArrayBuffer};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
-use web_sys::{ErrorEvent, MessageEvent, ReadableStream, Worker, WorkerOptions, WorkerType};
+use web_sys::{ErrorEvent, MessageEvent, ReadableStream, Worker};
 
 use super::protocol::{Command, Event};
 use crate::brand::LoopbridgeObject;
 use crate::listeners::{call_tick_callback, counter_options, Listeners};
+use crate::offthread::package_worker;
 use crate::output::plain_object;
 use crate::panic::ensure_alive;
 
 #[wasm_bindgen]
 extern "C" {
-    type ImportMeta;
-    #[wasm_bindgen(thread_local_v2, js_namespace = import, js_name = meta)]
-    static IMPORT_META: ImportMeta;
-    #[wasm_bindgen(method, getter)]
-    fn url(this: &ImportMeta) -> String;
-
     // js_sys's `load_bigint` takes its index as a BigInt, which Atomics rejects.
     #[wasm_bindgen(js_namespace = Atomics, js_name = load, catch)]
     fn atomics_load(array: &BigInt64Array, index: u32) -> Result<i64, JsValue>;
@@ -112,31 +107,22 @@ impl ThreadCounter {
             })
         })?;
 
-        let worker_options = WorkerOptions::new();
-        worker_options.set_type(WorkerType::Module);
-        worker_options.set_name(&format!("loopbridge ThreadCounter {name}"));
-        let script = wasm_bindgen::link_to!(module = "/src/offthread/counter_worker.js");
-        let worker = Worker::new_with_options(&script, &worker_options)?;
-
         let shared = cross_origin_isolated()
             .then(|| SharedArrayBuffer::new(8))
             .map(|buffer| (BigInt64Array::new(&buffer), buffer));
-        let init = plain_object(&[
-            ("type", "init".into()),
-            ("glueUrl", IMPORT_META.with(ImportMeta::url).into()),
-            ("module", wasm_bindgen::module()),
-            ("intervalMs", interval_ms.into()),
-            (
-                "shared",
-                shared
-                    .as_ref()
-                    .map_or(JsValue::NULL, |(_, buffer)| buffer.into()),
-            ),
-        ]);
-        if let Err(error) = worker.post_message(&init) {
-            worker.terminate(); // nothing else would end it
-            return Err(error);
-        }
+        let worker = package_worker::spawn(
+            &format!("loopbridge ThreadCounter {name}"),
+            "startCounterHost",
+            &[
+                ("intervalMs", interval_ms.into()),
+                (
+                    "shared",
+                    shared
+                        .as_ref()
+                        .map_or(JsValue::NULL, |(_, buffer)| buffer.into()),
+                ),
+            ],
+        )?;
 
         let inner = Rc::new(Inner {
             name,

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{ErrorEvent, MessageEvent, ReadableStream, Worker, WorkerOptions, WorkerType};
+use web_sys::{ErrorEvent, MessageEvent, ReadableStream, Worker};
 
 use super::channel::{Answer, Channel};
 use super::messages::{FromWorker, Run};
@@ -17,6 +17,7 @@ use super::run_results::{run_results, ResultSender, RunResults};
 use super::{isolation_problem, BlockingError, NOT_ISOLATED};
 use crate::brand::LoopbridgeObject;
 use crate::input::{describe, Options, MAX_TIMER_MS};
+use crate::offthread::package_worker;
 use crate::output::plain_object;
 use crate::panic::ensure_alive;
 use crate::stream::{into_readable_stream, StreamOptions};
@@ -63,15 +64,6 @@ export type SyncLoopResult =
   | { index: number; ok: true; value: unknown; blockedMs: number }
   | { index: number; ok: false; error: Error; blockedMs: number };
 "#;
-
-#[wasm_bindgen]
-extern "C" {
-    type ImportMeta;
-    #[wasm_bindgen(thread_local_v2, js_namespace = import, js_name = meta)]
-    static IMPORT_META: ImportMeta;
-    #[wasm_bindgen(method, getter)]
-    fn url(this: &ImportMeta) -> String;
-}
 
 const DEFAULT_ANSWER_BYTES: f64 = 1_048_576.0;
 const MAX_ANSWER_BYTES: f64 = 1_073_741_824.0;
@@ -155,21 +147,11 @@ impl BlockingWorker {
         }
         let channel = Channel::new(capacity as u32)?;
 
-        let worker_options = WorkerOptions::new();
-        worker_options.set_type(WorkerType::Module);
-        worker_options.set_name("loopbridge BlockingWorker");
-        let script = wasm_bindgen::link_to!(module = "/src/offthread/blocking_worker.js");
-        let worker = Worker::new_with_options(&script, &worker_options)?;
-        let init = plain_object(&[
-            ("type", "init".into()),
-            ("glueUrl", IMPORT_META.with(ImportMeta::url).into()),
-            ("module", wasm_bindgen::module()),
-            ("shared", channel.buffer().into()),
-        ]);
-        if let Err(error) = worker.post_message(&init) {
-            worker.terminate(); // nothing else would end it
-            return Err(error);
-        }
+        let worker = package_worker::spawn(
+            "loopbridge BlockingWorker",
+            "startBlockingHost",
+            &[("shared", channel.buffer().into())],
+        )?;
         let inner = Rc::new(Inner {
             worker,
             channel,

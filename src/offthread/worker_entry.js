@@ -1,10 +1,11 @@
-// Entry point of a BlockingWorker's dedicated module worker.
+// Entry point of every dedicated module worker loopbridge starts
+// (ThreadCounter, BlockingWorker): it runs this same package.
 //
 // The page posts one `init` message first: the URL of the wasm-bindgen glue,
-// the compiled WebAssembly.Module (no second download or compile) and the
-// SharedArrayBuffer the page writes its answers into. Messages that arrive
-// while the module loads are queued and handed to the Rust host, which then
-// owns the worker's messages and runs its blocking sync loops.
+// the compiled WebAssembly.Module (no second download or compile), the name
+// of the Rust host export to start and whatever that host needs. Messages
+// that arrive while the module loads are queued and handed to the host,
+// which then owns the worker's messages.
 const queued = [];
 self.onmessage = ({ data }) => queued.push(data);
 
@@ -13,7 +14,7 @@ self.addEventListener('message', async ({ data }) => {
   try {
     const glue = await import(data.glueUrl);
     await glue.default({ module_or_path: data.module });
-    glue.startBlockingHost(data, queued.filter((message) => message !== data));
+    glue[data.host](data, queued.filter((message) => message !== data));
   } catch (error) {
     self.postMessage({ type: 'crashed', message: `the worker could not start: ${error}` });
   }
