@@ -19,17 +19,3 @@ mod thread_counter;
 pub use blocking::{block_on_page, BlockingError, BlockingWorker};
 pub use shared_counter::SharedCounter;
 pub use thread_counter::ThreadCounter;
-
-#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/offthread/quiet.js")]
-extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_name = swallowError)]
-    static SWALLOW_ERROR: js_sys::Function;
-}
-
-/// Ends `worker` for good: no more messages reach its handlers, and an
-/// error it had already queued is not reported as uncaught.
-pub(crate) fn terminate_quietly(worker: &web_sys::Worker) {
-    worker.set_onmessage(None);
-    SWALLOW_ERROR.with(|swallow| worker.set_onerror(Some(swallow)));
-    worker.terminate();
-}

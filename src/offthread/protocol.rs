@@ -106,7 +106,7 @@ impl Event {
 }
 
 /// `message[key]`, or `undefined` for anything that is not an object.
-fn field(message: &JsValue, key: &str) -> JsValue {
+pub(crate) fn field(message: &JsValue, key: &str) -> JsValue {
     if !message.is_object() {
         return JsValue::UNDEFINED;
     }

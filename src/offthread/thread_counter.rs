@@ -1,18 +1,18 @@
 //! `ThreadCounter`: the JS class that runs a counter in a dedicated worker.
 
 use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
 use futures::channel::oneshot;
 use js_sys::{BigInt64Array, Promise, SharedArrayBuffer};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
-use web_sys::{ErrorEvent, MessageEvent, ReadableStream, Worker};
+use web_sys::{ReadableStream, Worker};
 
 use super::protocol::{Command, Event};
 use crate::brand::LoopbridgeObject;
 use crate::listeners::{call_tick_callback, counter_options, Listeners};
-use crate::offthread::package_worker;
+use crate::offthread::package_worker::{self, WorkerHandlers};
 use crate::output::plain_object;
 use crate::panic::ensure_alive;
 
@@ -47,12 +47,7 @@ struct Inner {
     worker: Worker,
     shared: Option<BigInt64Array>,
     state: RefCell<State>,
-    handlers: RefCell<Option<Handlers>>,
-}
-
-struct Handlers {
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    handlers: RefCell<Option<WorkerHandlers>>,
 }
 
 /// A command waiting for the worker's answer: its id, and who to tell.
@@ -264,27 +259,21 @@ impl Inner {
     }
 
     fn listen(self: &Rc<Self>) {
-        let weak: Weak<Inner> = Rc::downgrade(self);
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if let (Some(inner), Some(event)) = (weak.upgrade(), Event::decode(&event.data())) {
-                inner.receive(event);
-            }
-        });
-        let weak: Weak<Inner> = Rc::downgrade(self);
-        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-            event.prevent_default();
-            if let Some(inner) = weak.upgrade() {
-                inner.crash(event.message());
-            }
-        });
-        self.worker
-            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        self.worker
-            .set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        *self.handlers.borrow_mut() = Some(Handlers {
-            _on_message: on_message,
-            _on_error: on_error,
-        });
+        let (for_messages, for_errors) = (Rc::downgrade(self), Rc::downgrade(self));
+        let handlers = package_worker::listen(
+            &self.worker,
+            move |data| {
+                if let (Some(inner), Some(event)) = (for_messages.upgrade(), Event::decode(&data)) {
+                    inner.receive(event);
+                }
+            },
+            move |message| {
+                if let Some(inner) = for_errors.upgrade() {
+                    inner.crash(message);
+                }
+            },
+        );
+        *self.handlers.borrow_mut() = Some(handlers);
     }
 
     fn send(self: &Rc<Self>, command: Command) -> Promise {
@@ -386,7 +375,7 @@ impl Inner {
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        crate::offthread::terminate_quietly(&self.worker);
+        package_worker::terminate_quietly(&self.worker);
         self.state.get_mut().listeners.close_all();
     }
 }

@@ -2,9 +2,9 @@
 //! as plain JS objects checked on arrival. (The answers to calls do not come
 //! this way: the worker is blocked, so they go through the shared buffer.)
 
-use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
+use crate::offthread::protocol::field;
 use crate::output::plain_object;
 
 /// Page -> worker (after the `init` message the entry script handles).
@@ -139,14 +139,6 @@ impl FromWorker {
             _ => None,
         }
     }
-}
-
-/// `message[key]`, or `undefined` for anything that is not an object.
-fn field(message: &JsValue, key: &str) -> JsValue {
-    if !message.is_object() {
-        return JsValue::UNDEFINED;
-    }
-    Reflect::get(message, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// `message[key]` if it is a whole number from 0 to 2^31 - 1.

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{ErrorEvent, MessageEvent, ReadableStream, Worker};
+use web_sys::{ReadableStream, Worker};
 
 use super::channel::{Answer, Channel};
 use super::messages::{FromWorker, Run};
@@ -17,7 +17,7 @@ use super::run_results::{run_results, ResultSender, RunResults};
 use super::{isolation_problem, BlockingError, NOT_ISOLATED};
 use crate::brand::LoopbridgeObject;
 use crate::input::{describe, Options, MAX_TIMER_MS};
-use crate::offthread::package_worker;
+use crate::offthread::package_worker::{self, WorkerHandlers};
 use crate::output::plain_object;
 use crate::panic::ensure_alive;
 use crate::stream::{into_readable_stream, StreamOptions};
@@ -88,12 +88,7 @@ struct Inner {
     channel: Channel,
     handler: Function,
     state: RefCell<State>,
-    listeners: RefCell<Option<Listeners>>,
-}
-
-struct Listeners {
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    listeners: RefCell<Option<WorkerHandlers>>,
 }
 
 #[derive(Default)]
@@ -234,29 +229,23 @@ impl BlockingWorker {
 
 impl Inner {
     fn listen(self: &Rc<Self>) {
-        let weak = Rc::downgrade(self);
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if let (Some(inner), Some(message)) =
-                (weak.upgrade(), FromWorker::decode(&event.data()))
-            {
-                inner.receive(message);
-            }
-        });
-        let weak = Rc::downgrade(self);
-        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-            event.prevent_default();
-            if let Some(inner) = weak.upgrade() {
-                inner.crash(event.message());
-            }
-        });
-        self.worker
-            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        self.worker
-            .set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        *self.listeners.borrow_mut() = Some(Listeners {
-            _on_message: on_message,
-            _on_error: on_error,
-        });
+        let (for_messages, for_errors) = (Rc::downgrade(self), Rc::downgrade(self));
+        let handlers = package_worker::listen(
+            &self.worker,
+            move |data| {
+                if let (Some(inner), Some(message)) =
+                    (for_messages.upgrade(), FromWorker::decode(&data))
+                {
+                    inner.receive(message);
+                }
+            },
+            move |message| {
+                if let Some(inner) = for_errors.upgrade() {
+                    inner.crash(message);
+                }
+            },
+        );
+        *self.listeners.borrow_mut() = Some(handlers);
     }
 
     fn start_run(
@@ -388,7 +377,7 @@ impl Inner {
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        crate::offthread::terminate_quietly(&self.worker);
+        package_worker::terminate_quietly(&self.worker);
         if let Some((_, results)) = self.state.get_mut().run.take() {
             let error = js_sys::Error::new("BlockingWorker was freed before the run ended");
             results.send(Err(error.into()));
