@@ -51,7 +51,6 @@ mod counter;
 mod error;
 mod gather;
 mod input;
-mod js_stream;
 #[cfg(feature = "jspi")]
 pub mod jspi;
 mod listeners;
@@ -61,7 +60,6 @@ mod output;
 mod panic;
 #[cfg(feature = "demos")]
 mod samples;
-mod slice;
 mod stream;
 mod task;
 mod ticker;
@@ -73,11 +71,10 @@ pub use clock::{now_ms, spin_for};
 pub use counter::{CounterWorker, CounterWorkerOptions};
 pub use error::Error;
 pub use gather::{gather, Mode, OnError, TaskRecord};
-pub use js_stream::JsStream;
 #[cfg(feature = "offthread")]
 pub use offthread::{block_on_page, BlockingError, BlockingWorker, SharedCounter, ThreadCounter};
 pub use panic::PANIC_EVENT;
-pub use stream::{into_readable_stream, StreamOptions};
+pub use stream::{into_readable_stream, JsStream, StreamOptions};
 pub use task::{spawn, try_block_on, yield_now, JoinError, JoinHandle, WouldBlock, YieldNow};
 pub use ticker::{Tick, Ticker};
 pub use ticks::Ticks;

@@ -55,7 +55,7 @@ impl Listeners {
             .subscribe()
             .map(|count| Ok::<_, JsValue>(count as f64));
         let options = StreamOptions {
-            high_water_mark: 1.0,
+            high_water_mark: 0,
             signal: None,
         };
         into_readable_stream(counts, options)
@@ -81,7 +81,7 @@ pub(crate) fn readable_counts(counts: Ticks) -> Result<ReadableStream, JsValue> 
     ensure_alive()?;
     let counts = counts.map(|count| Ok::<_, JsValue>(count as f64));
     let options = StreamOptions {
-        high_water_mark: 1.0,
+        high_water_mark: 0,
         signal: None,
     };
     into_readable_stream(counts, options)

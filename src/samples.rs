@@ -33,7 +33,7 @@ export interface InvokeAsyncStreamOptions {
 
 /** Options for `countStream`. */
 export interface CountStreamOptions {
-  /** Chunks the stream queues ahead of the reader. Default 16. */
+  /** Chunks produced ahead of the reader, a whole number from 0 to 65536. Default 16. */
   highWaterMark?: number;
   /** Error the stream with an `Error` after this many chunks. */
   failAfter?: number;
@@ -158,7 +158,7 @@ pub fn invoke_async_stream(
         }
     });
     let options = StreamOptions {
-        high_water_mark: 1.0,
+        high_water_mark: 1,
         signal,
     };
     into_readable_stream(chunks, options)
@@ -195,8 +195,12 @@ pub fn count_stream(
         .ok_or_else(|| Error::Type("countStream: n must be a number, got undefined".into()))?;
     let options = Options::parse(&options, "countStream")?;
     let high_water_mark = options
-        .number("highWaterMark", 0.0, MAX_TIMER_MS)?
-        .unwrap_or(16.0);
+        .integer(
+            "highWaterMark",
+            0.0,
+            StreamOptions::MAX_HIGH_WATER_MARK as f64,
+        )?
+        .map_or(16, |mark| mark as usize);
     let fail_after = options.integer("failAfter", 0.0, n)?;
     let producer = Producer::new();
     let last = fail_after.unwrap_or(n) as u64;

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod model;
+
 use gloo_timers::future::TimeoutFuture;
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
@@ -209,6 +211,22 @@ pub async fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
         );
         sleep(2).await;
     }
+}
+
+/// A reader of `stream` (locking it).
+pub fn reader(stream: &web_sys::ReadableStream) -> web_sys::ReadableStreamDefaultReader {
+    stream.get_reader().unchecked_into()
+}
+
+/// The next chunk (`None` at the end), or the stream's error.
+pub async fn read(
+    reader: &web_sys::ReadableStreamDefaultReader,
+) -> Result<Option<JsValue>, JsValue> {
+    let result = wasm_bindgen_futures::JsFuture::from(reader.read()).await?;
+    if get(&result, "done").is_truthy() {
+        return Ok(None);
+    }
+    Ok(Some(get(&result, "value")))
 }
 
 /// `object[key]`.

@@ -195,7 +195,7 @@ impl BlockingWorker {
         let signal = options.signal("signal")?;
         let results = self.inner.start_run(count as u32, delay_ms, timeout_ms)?;
         let options = StreamOptions {
-            high_water_mark: 16.0,
+            high_water_mark: 16,
             signal,
         };
         into_readable_stream(results, options)

@@ -20,8 +20,10 @@ use crate::Error;
 /// source errors, then the end.
 ///
 /// Dropping it before the end cancels the source: `reader.cancel()` for a
-/// `ReadableStream`, `iterator.return()` for an async iterator, so the
-/// producer on the other side stops too.
+/// `ReadableStream` (whose lock is then released, so the stream is left
+/// unlocked and closed), `iterator.return()` for an async iterator, so the
+/// producer on the other side stops too. A `ReadableStream` is unlocked
+/// again after its end or error as well.
 ///
 /// # Examples
 ///
@@ -163,16 +165,24 @@ impl Stream for JsStream {
         match step {
             Ok(Some(value)) => Poll::Ready(Some(Ok(value))),
             Ok(None) => {
-                self.done = true;
-                if let Source::Reader(reader) = &self.source {
-                    reader.release_lock();
-                }
+                self.finish();
                 Poll::Ready(None)
             }
             Err(error) => {
-                self.done = true;
+                self.finish();
                 Poll::Ready(Some(Err(error)))
             }
+        }
+    }
+}
+
+impl JsStream {
+    /// The source ended or failed: nothing to cancel; a ReadableStream's
+    /// lock is given back (a failed stream stays errored for every reader).
+    fn finish(&mut self) {
+        self.done = true;
+        if let Source::Reader(reader) = &self.source {
+            reader.release_lock();
         }
     }
 }
@@ -188,10 +198,16 @@ impl Drop for JsStream {
         if self.done {
             return;
         }
-        // Cancel the producer. The returned promise is awaited by a small
-        // task so that a rejection is handled and nothing stays registered.
+        // Cancel the producer, and for a ReadableStream give the lock back,
+        // so the stream stays usable (closed, as cancelled streams are). The
+        // returned promise is awaited by a small task so that a rejection is
+        // handled and nothing stays registered.
         let cancelled = match &self.source {
-            Source::Reader(reader) => Some(reader.cancel()),
+            Source::Reader(reader) => {
+                let cancelled = reader.cancel();
+                reader.release_lock();
+                Some(cancelled)
+            }
             Source::Iterator(iterator) => Reflect::get(iterator, &"return".into())
                 .ok()
                 .and_then(|method| method.dyn_into::<Function>().ok())

@@ -1,0 +1,308 @@
+// The JS half of the stream bridge (into_readable.rs, source.rs): the
+// underlying source of the `ReadableStream` that `into_readable_stream`
+// returns. It owns the stream's controller and a buffer of chunks produced
+// ahead of the reader; the Rust half only fills that buffer and says when
+// more is ready. Four promises rest on how this file holds things:
+//
+// - Nothing is lost. The stream itself has a high-water mark of 0, so a
+//   chunk enters it only to answer a read. An error from Rust waits in
+//   `failure` until every buffered chunk was read, and only then errors the
+//   stream (`controller.error()` would empty a queue at once).
+// - Unread streams are collected. While no read waits, the only thing that
+//   reaches this object from outside the stream is a weak reference (the
+//   wake-up from Rust, the abort listener). So a stream nobody reads can be
+//   garbage-collected, and wasm-bindgen's finalizer then frees the Rust
+//   source and drops the Rust stream. While a read waits, `pinned` holds it:
+//   whoever awaits that read gets an answer.
+// - Time slices. The first read of a task starts a slice; past SLICE_MS the
+//   next read is answered only after a macrotask, and Rust fills stop at
+//   the slice's deadline (slice.rs), so no task runs longer than the slice
+//   plus one item, whatever the high-water mark.
+// - Cancel, abort and the end free the Rust source at once.
+
+// What LoopbridgeStreamSource.fill() stopped at (source.rs, `Fill`).
+const FILLED = 0;
+const PENDING = 1;
+const SLICE_OVER = 2;
+const ENDED = 3;
+const FAILED = 4;
+
+// The longest stretch of one task the bridge keeps (slice.rs, `SLICE_MS`).
+const SLICE_MS = 10;
+const MAX_SKIP = 64;
+
+// ---- time slices ------------------------------------------------------------
+// One slice per task: it starts at the first read and ends when the macrotask
+// posted at its start runs. `macrotask(fn)` runs fn in that next task.
+let sliceStart = -1;
+let skip = 0;
+let since = 0;
+let lastCheck = 0;
+let posted = false;
+const afterSlice = [];
+const channel = typeof MessageChannel === 'function' ? new MessageChannel() : null;
+if (channel) {
+  channel.port1.onmessage = endSlice;
+  channel.port1.unref?.(); // Node: an idle port must not keep the process alive
+}
+
+function endSlice() {
+  posted = false;
+  sliceStart = -1;
+  skip = 0;
+  for (const run of afterSlice.splice(0)) run();
+}
+
+function postEndOfSlice() {
+  if (posted) return;
+  posted = true;
+  if (channel) channel.port2.postMessage(null);
+  else setTimeout(endSlice, 0);
+}
+
+function macrotask(run) {
+  afterSlice.push(run);
+  postEndOfSlice();
+}
+
+/** The deadline of the current slice (starting one if none runs). */
+function sliceDeadline() {
+  if (sliceStart < 0) {
+    sliceStart = performance.now();
+    lastCheck = sliceStart;
+    since = 0;
+    skip = 0;
+    postEndOfSlice();
+  }
+  return sliceStart + SLICE_MS;
+}
+
+/**
+ * Whether the current slice is used up; called once per read. The clock is
+ * read only as often as needed: after each reading, as many reads are skipped
+ * as, at the pace seen so far, use at most a quarter of the time left.
+ */
+function sliceIsOver() {
+  if (sliceStart >= 0 && skip > 0) {
+    skip -= 1;
+    since += 1;
+    return false;
+  }
+  const deadline = sliceDeadline();
+  const now = performance.now();
+  const left = deadline - now;
+  if (left <= 0) return true;
+  const perRead = (now - lastCheck) / Math.max(1, since);
+  skip = perRead > 0 ? Math.min(MAX_SKIP, Math.floor(left / 4 / perRead)) : MAX_SKIP;
+  since = 1;
+  lastCheck = now;
+  return false;
+}
+
+// ---- what holds a source ----------------------------------------------------
+/** Sources a reader waits on: held until the read is answered. */
+const pinned = new Set();
+/** Removes the abort listener of a source that was collected without finishing. */
+const listeners = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry(({ signal, onAbort }) => signal.removeEventListener('abort', onAbort))
+  : { register() {}, unregister() {} };
+
+// Each is made in a scope of its own, holding nothing but the weak reference.
+function wakeWeakly(ref) {
+  return () => ref.deref()?.woken();
+}
+function abortWeakly(ref) {
+  return () => ref.deref()?.abort();
+}
+
+class Source {
+  constructor(rust, highWaterMark, signal) {
+    /** The LoopbridgeStreamSource; null once it is freed. */
+    this.rust = rust;
+    this.mark = highWaterMark;
+    this.buffer = [];
+    this.head = 0;
+    /** The stream was closed, errored or cancelled: nothing more to do. */
+    this.done = false;
+    this.ended = false;
+    this.failed = false;
+    this.failure = undefined;
+    /** A rust.wait() is in flight. */
+    this.waiting = false;
+    /** Inside rust.fill(): freeing then waits until it returns. */
+    this.filling = false;
+    this.freeAfterFill = null;
+    /** Resolves the pull the stream waits on while a read waits for Rust. */
+    this.answered = null;
+    this.controller = null;
+    this.signal = signal;
+    this.onAbort = null;
+  }
+
+  get buffered() {
+    return this.buffer.length - this.head;
+  }
+
+  start(controller) {
+    this.controller = controller;
+    if (this.signal?.aborted) {
+      this.abort();
+      return;
+    }
+    if (this.signal) {
+      this.onAbort = abortWeakly(new WeakRef(this));
+      this.signal.addEventListener('abort', this.onAbort, { once: true });
+      listeners.register(this, { signal: this.signal, onAbort: this.onAbort }, this);
+    }
+    // Produce ahead once the constructor (and whoever called it) is done.
+    if (this.mark > 0) queueMicrotask(() => this.refill());
+  }
+
+  /** The stream asks for a chunk: a read waits and its queue is empty. */
+  pull() {
+    if (this.buffered > 0 && sliceIsOver()) {
+      return new Promise((resolve) => macrotask(resolve)).then(() => this.pull());
+    }
+    if (this.answer()) return undefined;
+    if (this.done) return undefined;
+    return new Promise((resolve) => {
+      this.answered = resolve;
+      pinned.add(this);
+      this.refill();
+    });
+  }
+
+  /**
+   * Answers a waiting read if it can: the next chunk, else the end or the
+   * failure once nothing is left before it. Whether it answered.
+   */
+  answer() {
+    if (this.done) return true;
+    if (this.buffered > 0) {
+      const chunk = this.buffer[this.head];
+      this.buffer[this.head] = undefined;
+      this.head += 1;
+      if (this.head === this.buffer.length) {
+        this.buffer = [];
+        this.head = 0;
+      }
+      this.controller.enqueue(chunk);
+      if (this.buffered <= this.mark / 2) this.refill();
+      return true;
+    }
+    if (this.failed) {
+      this.controller.error(this.failure);
+      this.finish();
+      return true;
+    }
+    if (this.ended) {
+      this.controller.close();
+      this.finish();
+      return true;
+    }
+    return false;
+  }
+
+  /** Asks Rust for chunks, up to the mark (at least one for a waiting read). */
+  refill() {
+    const rust = this.rust;
+    if (!rust || this.waiting || this.filling) return;
+    const wanted = Math.max(this.mark, this.answered ? 1 : 0) - this.buffered;
+    if (wanted <= 0) return;
+    this.filling = true;
+    let status;
+    try {
+      status = rust.fill(this.buffer, wanted, sliceDeadline());
+    } catch (error) {
+      // A trap in the Rust stream (a panic): the stream fails with it.
+      this.buffer.push(error);
+      status = FAILED;
+    } finally {
+      this.filling = false;
+    }
+    if (this.freeAfterFill) {
+      // Finished while filling (the Rust stream's own code cancelled it).
+      this.freeAfterFill = null;
+      rust.free();
+      return;
+    }
+    if (status === ENDED || status === FAILED) {
+      if (status === FAILED) {
+        this.failed = true;
+        this.failure = this.buffer.pop();
+      }
+      this.ended = true;
+      this.freeRust();
+    } else if (status === PENDING || status === SLICE_OVER) {
+      this.waiting = true;
+      rust.wait(status === SLICE_OVER).then(wakeWeakly(new WeakRef(this)));
+    }
+    if (this.answered) this.settleWaitingRead();
+  }
+
+  woken() {
+    this.waiting = false;
+    if (this.answered || this.buffered <= this.mark / 2) this.refill();
+  }
+
+  /** Answers the read that waits for Rust, if there is something to answer with. */
+  settleWaitingRead() {
+    const resolve = this.answered;
+    this.answered = null; // so that answer() refills only what the mark asks for
+    if (!this.answer()) {
+      this.answered = resolve;
+      return;
+    }
+    pinned.delete(this);
+    resolve();
+  }
+
+  /** The signal aborted: error the stream with its reason, drop everything. */
+  abort() {
+    if (this.done) return;
+    this.controller.error(this.signal.reason);
+    this.finish();
+  }
+
+  /** The reader cancelled. */
+  cancel() {
+    this.finish();
+  }
+
+  /** Nothing more will be read: let go of the buffer, Rust and the signal. */
+  finish() {
+    this.done = true;
+    this.buffer = [];
+    this.head = 0;
+    this.failure = undefined;
+    if (this.answered) {
+      const resolve = this.answered;
+      this.answered = null;
+      resolve();
+    }
+    pinned.delete(this);
+    if (this.onAbort) {
+      this.signal.removeEventListener('abort', this.onAbort);
+      listeners.unregister(this);
+      this.onAbort = null;
+    }
+    this.freeRust();
+  }
+
+  freeRust() {
+    const rust = this.rust;
+    this.rust = null;
+    if (this.filling) this.freeAfterFill = rust;
+    else rust?.free();
+  }
+}
+
+/** A `ReadableStream` over the Rust source `rust` (see the top of this file). */
+export function readableFrom(rust, highWaterMark, signal) {
+  const source = new Source(rust, highWaterMark, signal ?? null);
+  return new ReadableStream({
+    start: (controller) => source.start(controller),
+    pull: () => source.pull(),
+    cancel: () => source.cancel(),
+  }, { highWaterMark: 0 });
+}
