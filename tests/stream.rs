@@ -387,31 +387,64 @@ fn a_non_iterable_or_locked_source_is_a_type_error() {
     assert!(Reflect::has(&source.get(1), &"cancelled".into()).unwrap());
 }
 
-#[wasm_bindgen_test]
-async fn a_long_synchronous_drain_gives_the_event_loop_turns() {
-    // 120 items that each take 1 ms to produce, all ready at once: without
-    // time slices the whole drain would be one task and no macrotask would run.
-    let busy_items = stream::iter(0..120).map(|i| {
-        loopbridge::spin_for(1.0);
-        Ok::<_, JsValue>(f64::from(i))
-    });
-    let stream = into_readable_stream(busy_items, options(16)).unwrap();
-    let turns = Rc::new(Cell::new(0));
+/// Reads `stream` to the end with `for await` (spinning `work_ms` per chunk)
+/// while a macrotask loop measures the event loop: the chunks read and the
+/// longest stretch between two macrotask turns, in ms.
+async fn drain_measuring_turns(stream: &ReadableStream, work_ms: f64) -> (u32, f64) {
+    let longest = Rc::new(Cell::new(0.0f64));
     let draining = Rc::new(Cell::new(true));
-    let (counter, running) = (Rc::clone(&turns), Rc::clone(&draining));
+    let (gap, running) = (Rc::clone(&longest), Rc::clone(&draining));
     loopbridge::spawn(async move {
+        let mut last = loopbridge::now_ms();
         while running.get() {
             loopbridge::yield_now().await; // a macrotask: runs only between tasks
-            counter.set(counter.get() + 1);
+            let now = loopbridge::now_ms();
+            gap.set(gap.get().max(now - last));
+            last = now;
         }
     })
     .detach();
-    let chunks = settle(support::read_all_for_await(&stream)).await.unwrap();
+    let read = settle(support::read_all_spinning(stream, work_ms))
+        .await
+        .unwrap();
     draining.set(false);
-    assert_eq!(Array::from(&chunks).length(), 120, "every item arrived");
+    (read.as_f64().unwrap() as u32, longest.get())
+}
+
+#[wasm_bindgen_test]
+async fn no_task_runs_much_past_the_slice_whatever_the_mark() {
+    // Each case would be one task of 300 ms or more without time slices. A
+    // slice is 10 ms; the bound is generous because a garbage collection
+    // can land inside one (seen: up to 60 ms in Firefox) and machines are noisy.
+    const BOUND_MS: f64 = 150.0;
+    let mut longest = Vec::new();
+
+    // Slow items, all ready at once, at the largest mark.
+    let slow_items = stream::iter(0..400).map(|i| {
+        loopbridge::spin_for(1.0);
+        Ok::<_, JsValue>(f64::from(i))
+    });
+    let stream = into_readable_stream(slow_items, options(StreamOptions::MAX_HIGH_WATER_MARK));
+    let (read, gap) = drain_measuring_turns(&stream.unwrap(), 0.0).await;
+    assert_eq!(read, 400);
+    longest.push(("a slow producer", gap));
+
+    // Many fast items at the largest mark.
+    let fast_items = stream::iter(0..300_000).map(|i| Ok::<_, JsValue>(f64::from(i)));
+    let stream = into_readable_stream(fast_items, options(StreamOptions::MAX_HIGH_WATER_MARK));
+    let (read, gap) = drain_measuring_turns(&stream.unwrap(), 0.0).await;
+    assert_eq!(read, 300_000);
+    longest.push(("a fast producer", gap));
+
+    // A slow reader of a fast producer: the reads are sliced too.
+    let fast_items = stream::iter(0..400).map(|i| Ok::<_, JsValue>(f64::from(i)));
+    let stream = into_readable_stream(fast_items, options(1000));
+    let (read, gap) = drain_measuring_turns(&stream.unwrap(), 1.0).await;
+    assert_eq!(read, 400);
+    longest.push(("a slow reader", gap));
+
     assert!(
-        turns.get() >= 3,
-        "the event loop got {} turns during a 120 ms drain",
-        turns.get()
+        longest.iter().all(|(_, gap)| *gap < BOUND_MS),
+        "the longest tasks: {longest:.1?}"
     );
 }

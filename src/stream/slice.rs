@@ -15,13 +15,16 @@ use crate::clock::now_ms;
 
 /// Reads the clock only as often as needed to stop near a deadline: after
 /// each reading it skips as many items as, at the pace seen so far, use up
-/// at most a quarter of the time left (never more than 64). Items that take
-/// long are so checked one by one.
+/// at most a quarter of the time left, but at most twice as many (plus one)
+/// as the last time and never more than 64. Items that take long are so
+/// checked one by one, and a fast item or two cannot hide slow ones behind
+/// a long skip.
 #[derive(Debug)]
 pub(crate) struct SliceClock {
     deadline_ms: f64,
-    /// Items until the next reading.
+    /// Items until the next reading, and how many the last reading skipped.
     skip: u32,
+    stride: u32,
     /// Items since the last reading, and when that was.
     since: u32,
     last_ms: Option<f64>,
@@ -34,6 +37,7 @@ impl SliceClock {
         SliceClock {
             deadline_ms,
             skip: 0,
+            stride: 0,
             since: 0,
             last_ms: None,
         }
@@ -59,8 +63,10 @@ impl SliceClock {
             } else {
                 f64::from(Self::MAX_SKIP)
             };
+            let grown = self.stride.saturating_mul(2).saturating_add(1);
             // `as` saturates a huge or NaN quotient.
-            self.skip = (affordable as u32).min(Self::MAX_SKIP);
+            self.skip = (affordable as u32).min(grown).min(Self::MAX_SKIP);
+            self.stride = self.skip;
         }
         self.last_ms = Some(now);
         self.since = 1;

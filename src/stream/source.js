@@ -36,6 +36,7 @@ const MAX_SKIP = 64;
 // posted at its start runs. `macrotask(fn)` runs fn in that next task.
 let sliceStart = -1;
 let skip = 0;
+let stride = 0;
 let since = 0;
 let lastCheck = 0;
 let posted = false;
@@ -50,6 +51,7 @@ function endSlice() {
   posted = false;
   sliceStart = -1;
   skip = 0;
+  stride = 0;
   for (const run of afterSlice.splice(0)) run();
 }
 
@@ -72,6 +74,7 @@ function sliceDeadline() {
     lastCheck = sliceStart;
     since = 0;
     skip = 0;
+    stride = 0;
     postEndOfSlice();
   }
   return sliceStart + SLICE_MS;
@@ -79,8 +82,10 @@ function sliceDeadline() {
 
 /**
  * Whether the current slice is used up; called once per read. The clock is
- * read only as often as needed: after each reading, as many reads are skipped
- * as, at the pace seen so far, use at most a quarter of the time left.
+ * read only as often as needed (slice.rs, `SliceClock`): after each reading,
+ * as many reads are skipped as, at the pace seen so far, use at most a
+ * quarter of the time left, but at most twice as many (plus one) as the last
+ * time, and never more than MAX_SKIP.
  */
 function sliceIsOver() {
   if (sliceStart >= 0 && skip > 0) {
@@ -93,7 +98,9 @@ function sliceIsOver() {
   const left = deadline - now;
   if (left <= 0) return true;
   const perRead = (now - lastCheck) / Math.max(1, since);
-  skip = perRead > 0 ? Math.min(MAX_SKIP, Math.floor(left / 4 / perRead)) : MAX_SKIP;
+  const affordable = perRead > 0 ? Math.floor(left / 4 / perRead) : MAX_SKIP;
+  skip = Math.min(affordable, stride * 2 + 1, MAX_SKIP);
+  stride = skip;
   since = 1;
   lastCheck = now;
   return false;

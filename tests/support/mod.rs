@@ -66,6 +66,16 @@ export async function readAllForAwait(stream) {
   return chunks;
 }
 
+export async function readAllSpinning(stream, workMs) {
+  let count = 0;
+  for await (const _ of stream) {
+    const until = performance.now() + workMs;
+    while (performance.now() < until) { /* the reader's own work */ }
+    count += 1;
+  }
+  return count;
+}
+
 export function responseText(stream) {
   return new Response(stream).text();
 }
@@ -167,6 +177,9 @@ extern "C" {
 
     #[wasm_bindgen(js_name = readAllForAwait)]
     pub fn read_all_for_await(stream: &JsValue) -> js_sys::Promise;
+    /// Reads to the end with `for await`, spinning `work_ms` per chunk; the count.
+    #[wasm_bindgen(js_name = readAllSpinning)]
+    pub fn read_all_spinning(stream: &JsValue, work_ms: f64) -> js_sys::Promise;
     #[wasm_bindgen(js_name = responseText)]
     pub fn response_text(stream: &JsValue) -> js_sys::Promise;
     #[wasm_bindgen(js_name = encodedResponseText)]
