@@ -2,14 +2,12 @@
 
 use std::cell::Cell;
 
-use js_sys::Object;
 use wasm_bindgen::prelude::*;
 use web_sys::ReadableStream;
 
 use crate::brand::LoopbridgeObject;
 use crate::input;
-use crate::listeners::{call_tick_callback, counter_options, readable_counts};
-use crate::output::plain_object;
+use crate::listeners::{call_tick_callback, counter_options, readable_counts, tick_info};
 use crate::panic::ensure_alive;
 use crate::ticker::{Tick, Ticker};
 
@@ -181,13 +179,4 @@ impl CounterWorker {
             None => JsValue::NULL,
         }
     }
-}
-
-fn tick_info(tick: &Tick) -> Object {
-    plain_object(&[
-        ("count", (tick.count as f64).into()),
-        ("missed", (tick.missed as f64).into()),
-        ("deadlineMs", tick.deadline_ms.into()),
-        ("latenessMs", tick.lateness_ms.into()),
-    ])
 }

@@ -1,18 +1,29 @@
 //! What the JS counter classes (`CounterWorker`, `ThreadCounter`,
-//! `SharedCounter`) share: their options, and the listeners of their ticks —
-//! one `onTick` callback and any number of `ticks()` streams.
+//! `SharedCounter`) share: their options, the `TickInfo` of `lastTick`, and
+//! the listeners of their ticks — one `onTick` callback and any number of
+//! `ticks()` streams — with one contract for all three:
+//!
+//! - `onTick` and every stream get each count the counter delivers; a slow
+//!   stream reader gets the latest count, never a backlog;
+//! - a reset forgets counts not yet read (none from before it arrives);
+//! - a stream closes only when a run ends (running -> stopped) or the
+//!   counter goes away, after the run's final count; one taken while stopped
+//!   waits for the next run;
+//! - after a panic, `onTick` and `ticks()` are refused with a `PanicError`.
 
 // Some helpers serve only the optional exports (features `offthread`, `demos`).
 #![cfg_attr(not(all(feature = "offthread", feature = "demos")), allow(dead_code))]
 
 use futures::StreamExt;
-use js_sys::Function;
+use js_sys::{Function, Object};
 use wasm_bindgen::prelude::*;
 use web_sys::ReadableStream;
 
 use crate::input::{self, Options, MAX_TIMER_MS};
+use crate::output::plain_object;
 use crate::panic::ensure_alive;
 use crate::stream::{into_readable_stream, StreamOptions};
+use crate::ticker::Tick;
 use crate::ticks::{Subscribers, Ticks};
 
 /// `{ intervalMs, name }` as every counter class reads them: `intervalMs` a
@@ -47,18 +58,9 @@ impl Listeners {
         Ok(())
     }
 
-    /// `ticks()`: a new stream of the counts delivered from now on. A slow
-    /// reader gets the latest count, not a backlog.
+    /// `ticks()`: a new stream of the counts delivered from now on.
     pub(crate) fn stream(&mut self) -> Result<ReadableStream, JsValue> {
-        let counts = self
-            .streams
-            .subscribe()
-            .map(|count| Ok::<_, JsValue>(count as f64));
-        let options = StreamOptions {
-            high_water_mark: 0,
-            signal: None,
-        };
-        into_readable_stream(counts, options)
+        readable_counts(self.streams.subscribe())
     }
 
     /// Hands `count` to every stream and returns the callback to call once
@@ -69,14 +71,21 @@ impl Listeners {
         self.callback.clone()
     }
 
-    /// Ends every stream (the counter stopped or went away).
+    /// Forgets counts not yet read (the counter was reset).
+    pub(crate) fn clear_pending(&mut self) {
+        self.streams.clear_pending();
+    }
+
+    /// Ends every stream after the count it holds (a run ended, or the
+    /// counter went away).
     pub(crate) fn close_all(&mut self) {
         self.streams.close_all();
     }
 }
 
 /// `counts` as the `ReadableStream<number>` a counter's `ticks()` returns.
-/// Its queue holds one count: a slow reader gets the latest, not a backlog.
+/// With a high-water mark of 0 nothing waits in the stream: a read takes the
+/// latest count there is when it is made.
 pub(crate) fn readable_counts(counts: Ticks) -> Result<ReadableStream, JsValue> {
     ensure_alive()?;
     let counts = counts.map(|count| Ok::<_, JsValue>(count as f64));
@@ -85,6 +94,16 @@ pub(crate) fn readable_counts(counts: Ticks) -> Result<ReadableStream, JsValue> 
         signal: None,
     };
     into_readable_stream(counts, options)
+}
+
+/// `lastTick` as JS sees it: `{ count, missed, deadlineMs, latenessMs }`.
+pub(crate) fn tick_info(tick: &Tick) -> Object {
+    plain_object(&[
+        ("count", (tick.count as f64).into()),
+        ("missed", (tick.missed as f64).into()),
+        ("deadlineMs", tick.deadline_ms.into()),
+        ("latenessMs", tick.lateness_ms.into()),
+    ])
 }
 
 /// Calls an `onTick` callback with `count`; if it throws, says so on the

@@ -185,9 +185,10 @@ impl Ticker {
         was_stopped
     }
 
-    /// Stops counting and keeps the final count. Returns `false` if it was
-    /// already stopped. Synchronous: no callback runs and no stream receives a
-    /// count after this returns; every [`ticks`](Ticker::ticks) stream ends.
+    /// Stops counting and keeps the final count. Returns `false` (and changes
+    /// nothing) if it was already stopped. Synchronous: no callback runs and
+    /// no new count is delivered after this returns; every
+    /// [`ticks`](Ticker::ticks) stream ends after the last count delivered.
     pub fn stop(&self) -> bool {
         let mut state = self.inner.state.borrow_mut();
         let Some(run) = state.run.take() else {
@@ -200,9 +201,11 @@ impl Ticker {
     }
 
     /// Sets the count back to 0. While running, counting restarts from now
-    /// (the next delivery is one interval away).
+    /// (the next delivery is one interval away). Counts delivered before but
+    /// not yet read from a [`ticks`](Ticker::ticks) stream are dropped.
     pub fn reset(&self) {
         let mut state = self.inner.state.borrow_mut();
+        state.subscribers.clear_pending();
         match state.run.as_mut() {
             Some(run) => {
                 run.epoch_ms = now_ms();
@@ -224,10 +227,11 @@ impl Ticker {
         self.inner.state.borrow_mut().callback = None;
     }
 
-    /// A stream of the counts as they are delivered. It ends at the next
-    /// effective [`stop`](Ticker::stop) (a stream taken while stopped waits
-    /// for the next run) or when the ticker is dropped. A slow reader gets the
-    /// latest count, not a backlog.
+    /// A stream of the counts as they are delivered. It ends when the run
+    /// ends (the next [`stop`](Ticker::stop) of a running ticker; one taken
+    /// while stopped waits for the next run) or the ticker is dropped, after
+    /// the run's final count. A slow reader gets the latest count, not a
+    /// backlog, and never one from before a [`reset`](Ticker::reset).
     pub fn ticks(&self) -> Ticks {
         self.inner.state.borrow_mut().subscribers.subscribe()
     }

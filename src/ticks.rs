@@ -11,8 +11,9 @@ use futures::stream::{FusedStream, Stream};
 /// [`Ticker::ticks`](crate::Ticker::ticks).
 ///
 /// It holds only the latest undelivered count (a slow reader sees the newest
-/// count, never a backlog) and ends when the ticker stops or is dropped.
-/// Dropping it unsubscribes.
+/// count, never a backlog, and never one from before a reset) and ends when
+/// the run it belongs to ends (the ticker stops) or the ticker is dropped,
+/// after the run's final count. Dropping it unsubscribes.
 #[derive(Debug)]
 #[must_use = "streams do nothing unless polled"]
 pub struct Ticks {
@@ -28,7 +29,8 @@ struct Slot {
 }
 
 /// Every open [`Ticks`] of one counter: the counter pushes each delivered
-/// count to all of them and closes them all when it stops.
+/// count to all of them, forgets undelivered counts when it is reset, and
+/// closes them all when a run ends.
 #[derive(Debug, Default)]
 pub(crate) struct Subscribers {
     slots: Vec<Weak<Slot>>,
@@ -47,20 +49,34 @@ impl Subscribers {
     pub(crate) fn push(&mut self, count: u64) {
         self.slots.retain(|slot| match slot.upgrade() {
             Some(slot) => {
-                slot.push(count);
+                if !slot.closed.get() {
+                    slot.push(count);
+                }
                 true
             }
             None => false,
         });
     }
 
-    /// Ends every stream.
-    pub(crate) fn close_all(&mut self) {
-        for slot in self.slots.drain(..) {
-            if let Some(slot) = slot.upgrade() {
-                slot.close();
-            }
+    /// Forgets every count not yet taken, in closed streams too (the counter
+    /// was reset: what is waiting belongs to the time before).
+    pub(crate) fn clear_pending(&mut self) {
+        for slot in self.slots.iter().filter_map(Weak::upgrade) {
+            slot.latest.set(None);
         }
+    }
+
+    /// Ends every open stream, after the count each still holds (a run
+    /// ended). A closed stream stays on the list until it is dropped, so a
+    /// reset can still take back the count it holds.
+    pub(crate) fn close_all(&mut self) {
+        self.slots.retain(|slot| match slot.upgrade() {
+            Some(slot) => {
+                slot.close();
+                true
+            }
+            None => false,
+        });
     }
 }
 
@@ -70,10 +86,9 @@ impl Slot {
         self.wake();
     }
 
-    /// Ends the stream. A count not yet taken is dropped: nothing reaches the
-    /// reader after the ticker's `stop()` returned.
+    /// Ends the stream. A count not yet taken is still read first: it was
+    /// delivered before the run ended (the run's final count).
     fn close(&self) {
-        self.latest.set(None);
         self.closed.set(true);
         self.wake();
     }

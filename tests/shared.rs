@@ -146,10 +146,51 @@ async fn changes_made_at_once_in_two_tabs_end_the_same_everywhere() {
     let y = tab(&name, 10.0);
     // Neither has heard of the other's change yet.
     x.start().unwrap();
-    y.reset();
+    y.reset().unwrap();
     sleep(30).await;
     assert_eq!(x.running(), y.running(), "both tabs keep the latest change");
     let reloaded = tab(&name, 10.0);
     assert_eq!(reloaded.running(), x.running(), "and so does localStorage");
     x.stop();
+}
+
+#[wasm_bindgen_test]
+async fn a_tick_from_before_a_reset_in_another_tab_is_never_delivered() {
+    let name = fresh("stale");
+    let leader = tab(&name, 5.0);
+    wait_until("the first tab is elected", || leader.role() == "leader").await;
+    let follower = std::rc::Rc::new(tab(&name, 5.0));
+    let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let sink = std::rc::Rc::clone(&seen);
+    let on_follower = Closure::<dyn Fn(f64)>::new(move |count: f64| sink.borrow_mut().push(count));
+    follower.on_tick(on_follower.as_ref().clone()).unwrap();
+    // The leader has just posted a tick (of the run before the reset) when
+    // the follower resets: that tick reaches the follower afterwards.
+    let resetter = std::rc::Rc::clone(&follower);
+    let reset_seen = std::rc::Rc::clone(&seen);
+    let reset_done = std::rc::Rc::new(std::cell::Cell::new(false));
+    let done = std::rc::Rc::clone(&reset_done);
+    let on_leader = Closure::<dyn Fn(f64)>::new(move |count: f64| {
+        if count >= 5.0 && !done.get() {
+            resetter.reset().unwrap();
+            reset_seen.borrow_mut().clear();
+            done.set(true);
+        }
+    });
+    leader.on_tick(on_leader.as_ref().clone()).unwrap();
+    leader.start().unwrap();
+    wait_until("the leader's callback resets the follower", || {
+        reset_done.get()
+    })
+    .await;
+    wait_until("the follower hears the run after the reset", || {
+        seen.borrow().iter().any(|count| *count >= 3.0)
+    })
+    .await;
+    assert!(
+        seen.borrow().iter().all(|count| *count < 5.0),
+        "no count of the run before the reset: {:?}",
+        seen.borrow()
+    );
+    leader.stop();
 }

@@ -170,3 +170,58 @@ async fn ticks_queued_during_a_block_arrive_as_one_caught_up_delivery_with_share
     }
     answer(counter.stop()).await.unwrap();
 }
+
+type Seen = std::rc::Rc<std::cell::RefCell<Vec<f64>>>;
+
+/// Records every count `onTick` gets; keep the closure alive.
+fn record(counter: &ThreadCounter) -> (Seen, Closure<dyn Fn(f64)>) {
+    let seen = Seen::default();
+    let sink = std::rc::Rc::clone(&seen);
+    let callback = Closure::<dyn Fn(f64)>::new(move |count: f64| sink.borrow_mut().push(count));
+    counter.on_tick(callback.as_ref().clone()).unwrap();
+    (seen, callback)
+}
+
+#[wasm_bindgen_test]
+async fn a_tick_of_an_earlier_run_still_on_its_way_is_never_delivered() {
+    let counter = counter(5.0);
+    let (seen, _callback) = record(&counter);
+    answer(counter.start()).await.unwrap();
+    wait_until("the first ticks", || seen.borrow().len() >= 3).await;
+    // The page is busy while the worker ticks on: its tick messages queue up.
+    spin_for(100.0);
+    // A new run, in the same task: the queued ticks belong to the old one.
+    let _stopped = counter.stop();
+    let _started = counter.start();
+    let restarted = loopbridge::now_ms();
+    seen.borrow_mut().clear();
+    sleep(60).await;
+    let elapsed = loopbridge::now_ms() - restarted;
+    let most = (elapsed / 5.0).ceil() + 1.0;
+    let seen = seen.borrow().clone();
+    assert!(!seen.is_empty(), "the new run ticks");
+    assert!(
+        seen.iter().all(|count| *count <= most),
+        "after {elapsed:.0} ms of the new run only counts up to {most} can be due, got {seen:?}"
+    );
+    answer(counter.stop()).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn last_tick_is_a_full_tick_info_on_the_page_clock() {
+    let counter = counter(5.0);
+    answer(counter.start()).await.unwrap();
+    wait_until("a tick", || !counter.last_tick().is_null()).await;
+    let tick = counter.last_tick();
+    let number = |key: &str| support::get(&tick, key).as_f64().unwrap();
+    assert!(number("count") >= 1.0);
+    assert!(number("missed") >= 0.0);
+    assert!(number("latenessMs") >= 0.0);
+    let deadline = number("deadlineMs");
+    let now = loopbridge::now_ms();
+    assert!(
+        deadline <= now && deadline > now - 1000.0,
+        "deadlineMs {deadline} is a recent time on the page's clock (now {now})"
+    );
+    answer(counter.stop()).await.unwrap();
+}

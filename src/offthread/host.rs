@@ -2,21 +2,32 @@
 //! [`Ticker`] that writes each count into the shared memory (when there is
 //! one) and posts it to the page, driven by the page's commands.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use std::time::Duration;
 
 use js_sys::{Array, Atomics, BigInt64Array, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use super::protocol::{Command, Event};
+use super::protocol::{Command, Event, Order};
+use crate::clock::time_origin_ms;
 use crate::Ticker;
+
+#[wasm_bindgen(module = "/src/offthread/worker_errors.js")]
+extern "C" {
+    /// Throws `message` from a task of its own, outside any Rust frame.
+    #[wasm_bindgen(js_name = throwLater)]
+    fn throw_later(message: &str);
+}
 
 /// The worker's one host. It lives as long as the worker: the page ends it
 /// with `terminate()`.
 struct Host {
     ticker: Ticker,
     shared: Option<BigInt64Array>,
+    /// The epoch of the last command applied; every tick carries it.
+    epoch: Rc<Cell<u32>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
 }
 
@@ -48,14 +59,18 @@ pub fn start_counter_host(init: JsValue, queued: Array) -> Result<(), JsValue> {
 
     let post_scope = scope.clone();
     let tick_memory = shared.clone();
+    let epoch = Rc::new(Cell::new(0));
+    let tick_epoch = Rc::clone(&epoch);
     ticker.on_tick(move |tick| {
         // The shared count first, then the message: a page that sees a tick
         // older than the shared count knows a newer message is on its way.
         store(&tick_memory, tick.count);
         let event = Event::Tick {
+            epoch: tick_epoch.get(),
             count: tick.count as f64,
-            lateness_ms: tick.lateness_ms,
             missed: tick.missed as f64,
+            deadline_ms: time_origin_ms() + tick.deadline_ms,
+            lateness_ms: tick.lateness_ms,
         };
         let _ = post_scope.post_message(&event.encode());
     });
@@ -69,6 +84,7 @@ pub fn start_counter_host(init: JsValue, queued: Array) -> Result<(), JsValue> {
         *host.borrow_mut() = Some(Host {
             ticker,
             shared,
+            epoch,
             _on_message: on_message,
         })
     });
@@ -79,15 +95,21 @@ pub fn start_counter_host(init: JsValue, queued: Array) -> Result<(), JsValue> {
 }
 
 fn handle(scope: &DedicatedWorkerGlobalScope, message: &JsValue) {
-    let Some((command, id)) = Command::decode(message) else {
+    let Some(order) = Order::decode(message) else {
         return; // not ours
     };
+    if order.command == Command::Crash {
+        // An uncaught error ends up in the page's `worker.onerror`.
+        throw_later("the ThreadCounter worker was crashed on purpose (simulateCrash)");
+        return;
+    }
     let (value, count) = HOST.with(|host| {
         let host = host.borrow();
         let Some(host) = host.as_ref() else {
             return (false, 0);
         };
-        let value = match command {
+        host.epoch.set(order.epoch);
+        let value = match order.command {
             Command::Start => host.ticker.start(),
             Command::Stop => host.ticker.stop(),
             Command::Reset => {
@@ -100,12 +122,8 @@ fn handle(scope: &DedicatedWorkerGlobalScope, message: &JsValue) {
         store(&host.shared, count);
         (value, count)
     });
-    if command == Command::Crash {
-        // An uncaught error ends up in the page's `worker.onerror`.
-        wasm_bindgen::throw_str("the ThreadCounter worker was crashed on purpose (simulateCrash)");
-    }
     let reply = Event::Reply {
-        id,
+        id: order.id,
         value,
         count: count as f64,
     };

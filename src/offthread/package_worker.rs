@@ -19,7 +19,7 @@ extern "C" {
     fn url(this: &ImportMeta) -> String;
 }
 
-#[wasm_bindgen(module = "/src/offthread/quiet.js")]
+#[wasm_bindgen(module = "/src/offthread/worker_errors.js")]
 extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = swallowError)]
     static SWALLOW_ERROR: js_sys::Function;

@@ -12,10 +12,10 @@ use super::leader::Candidacy;
 use crate::brand::LoopbridgeObject;
 use crate::clock::now_ms;
 use crate::input::MAX_TIMER_MS;
-use crate::listeners::{call_tick_callback, counter_options, Listeners};
+use crate::listeners::{call_tick_callback, counter_options, tick_info, Listeners};
 use crate::output::plain_object;
 use crate::panic::ensure_alive;
-use crate::Ticker;
+use crate::{Tick, Ticker};
 
 /// What every tab agrees on, persisted in `localStorage` and broadcast on
 /// every change. Times are wall-clock milliseconds (`Date.now()`), the one
@@ -30,6 +30,9 @@ struct Shared {
     stopped_count: f64,
     /// The interval of the run, set by the tab that started it.
     interval_ms: f64,
+    /// How many times it was reset: a change of it tells every tab to drop
+    /// counts not yet read.
+    resets: f64,
     /// When the change was made (wall-clock ms, increasing).
     version: f64,
     /// Who made it: a random id per counter, to break ties.
@@ -80,6 +83,9 @@ struct State {
     shared: Shared,
     leader: bool,
     listeners: Listeners,
+    last_tick: Option<Tick>,
+    /// The last count delivered in this run (0 after a start or reset).
+    delivered: u64,
 }
 
 /// What the counter registered, released on drop.
@@ -119,6 +125,7 @@ impl SharedCounter {
             epoch_ms: 0.0,
             stopped_count: 0.0,
             interval_ms,
+            resets: 0.0,
             version: 0.0,
             writer: 0.0,
         });
@@ -134,6 +141,8 @@ impl SharedCounter {
                 shared,
                 leader: false,
                 listeners: Listeners::default(),
+                last_tick: None,
+                delivered: 0,
             }),
             parts: RefCell::new(None),
         });
@@ -180,14 +189,22 @@ impl SharedCounter {
         true
     }
 
-    /// Sets the count back to 0 for every tab, running or not.
-    pub fn reset(&self) {
+    /// Sets the count back to 0 for every tab, running or not; counts not
+    /// yet read from a `ticks()` stream are dropped.
+    ///
+    /// # Errors
+    ///
+    /// A `PanicError` once the module has panicked.
+    pub fn reset(&self) -> Result<(), JsValue> {
+        ensure_alive()?;
         let shared = self.inner.state.borrow().shared;
         self.inner.publish(Shared {
             epoch_ms: if shared.running { wall_ms() } else { 0.0 },
             stopped_count: 0.0,
+            resets: shared.resets + 1.0,
             ..shared
         });
+        Ok(())
     }
 
     /// Sets the function called with each tick, or clears it with `null`.
@@ -208,7 +225,8 @@ impl SharedCounter {
             .set_callback(&callback, "SharedCounter")
     }
 
-    /// The counts as they are delivered in this tab; closes when the counter stops.
+    /// The counts as they are delivered in this tab; closes when a run ends
+    /// (in any tab), after its final count, or when this counter is freed.
     ///
     /// # Errors
     ///
@@ -228,6 +246,16 @@ impl SharedCounter {
     #[wasm_bindgen(getter)]
     pub fn count(&self) -> f64 {
         self.inner.count_now()
+    }
+
+    /// The most recent delivery in this tab (`count`, `missed`, `deadlineMs`
+    /// on this tab's `performance.now()` clock, `latenessMs`), or `null`.
+    #[wasm_bindgen(getter, js_name = lastTick, unchecked_return_type = "TickInfo | null")]
+    pub fn last_tick(&self) -> JsValue {
+        match &self.inner.state.borrow().last_tick {
+            Some(tick) => tick_info(tick).into(),
+            None => JsValue::NULL,
+        }
     }
 
     /// `"leader"` if this tab runs the ticker, else `"follower"`.
@@ -280,17 +308,22 @@ impl Inner {
         Ok(())
     }
 
-    /// The leader's ticks go to the other tabs and to this one.
+    /// The leader's ticks go to the other tabs and to this one. Each carries
+    /// the version of the state it was counted under, so that a tab that
+    /// already has a newer state (a reset, a stop) drops it.
     fn relay_ticks(self: &Rc<Self>, ticker: &Ticker) {
         let weak: Weak<Inner> = Rc::downgrade(self);
         ticker.on_tick(move |tick| {
             if let Some(inner) = weak.upgrade() {
+                let shared = inner.state.borrow().shared;
                 let message = plain_object(&[
                     ("type", "tick".into()),
                     ("count", (tick.count as f64).into()),
+                    ("version", shared.version.into()),
+                    ("writer", shared.writer.into()),
                 ]);
                 let _ = inner.channel.post_message(&message);
-                inner.deliver(tick.count as f64);
+                inner.deliver(*tick);
             }
         });
     }
@@ -331,25 +364,52 @@ impl Inner {
                 }
             }
             Some("tick") => {
-                if let Some(count) = field("count").as_f64() {
-                    if !self.state.borrow().leader && self.state.borrow().shared.running {
-                        self.deliver(count);
+                let (Some(count), Some(version), Some(writer)) = (
+                    field("count")
+                        .as_f64()
+                        .filter(|n| n.is_finite() && *n >= 0.0),
+                    field("version").as_f64(),
+                    field("writer").as_f64(),
+                ) else {
+                    return;
+                };
+                let current = self.state.borrow().shared;
+                if (version, writer) > (current.version, current.writer) {
+                    // Counted under a state this tab has not heard of yet.
+                    if let Some(latest) = load(&self.storage, &self.key) {
+                        self.apply(latest);
                     }
+                }
+                let state = self.state.borrow();
+                let current = state.shared;
+                let of_this_run = (version, writer) == (current.version, current.writer);
+                if !state.leader && current.running && of_this_run {
+                    drop(state);
+                    self.deliver(self.follower_tick(count as u64, &current));
                 }
             }
             _ => {}
         }
     }
 
-    /// Takes `shared` if it is newer than what this tab has.
+    /// Takes `shared` if it is newer than what this tab has. A run that
+    /// ends closes the streams; a reset forgets counts not yet read.
     fn apply(self: &Rc<Self>, shared: Shared) {
         let mut state = self.state.borrow_mut();
         if !shared.is_newer_than(&state.shared) {
             return;
         }
-        state.shared = shared;
-        if !shared.running {
+        let before = std::mem::replace(&mut state.shared, shared);
+        let new_run = shared.running && !before.running;
+        let reset = shared.resets != before.resets;
+        if before.running && !shared.running {
             state.listeners.close_all();
+        }
+        if reset {
+            state.listeners.clear_pending();
+        }
+        if new_run || reset {
+            state.delivered = 0;
         }
         let leader = state.leader;
         drop(state);
@@ -387,10 +447,35 @@ impl Inner {
         }
     }
 
-    fn deliver(&self, count: f64) {
-        let callback = self.state.borrow_mut().listeners.push(count);
+    /// A follower's delivery of `count`: when it was due and how late it
+    /// is, from the shared start time (wall clock) put on this tab's clock.
+    fn follower_tick(&self, count: u64, shared: &Shared) -> Tick {
+        let now = now_ms();
+        let deadline_ms = shared.epoch_ms + count as f64 * shared.interval_ms - (wall_ms() - now);
+        let delivered = self.state.borrow().delivered;
+        Tick {
+            count,
+            missed: count.saturating_sub(delivered + 1),
+            deadline_ms,
+            lateness_ms: (now - deadline_ms).max(0.0),
+        }
+    }
+
+    fn deliver(&self, tick: Tick) {
+        let mut state = self.state.borrow_mut();
+        if tick.count <= state.delivered {
+            return; // already delivered (a leader's tick that came twice)
+        }
+        state.delivered = tick.count;
+        state.last_tick = Some(tick);
+        let callback = state.listeners.push(tick.count as f64);
+        drop(state);
         if let Some(callback) = callback {
-            call_tick_callback(&callback, count, &format!("SharedCounter {}", self.name));
+            call_tick_callback(
+                &callback,
+                tick.count as f64,
+                &format!("SharedCounter {}", self.name),
+            );
         }
     }
 }
@@ -426,6 +511,7 @@ fn encode(shared: &Shared) -> JsValue {
         ("epochMs", shared.epoch_ms.into()),
         ("stoppedCount", shared.stopped_count.into()),
         ("intervalMs", shared.interval_ms.into()),
+        ("resets", shared.resets.into()),
         ("version", shared.version.into()),
         ("writer", shared.writer.into()),
     ])
@@ -443,6 +529,11 @@ fn decode(value: &JsValue) -> Option<Shared> {
         interval_ms: field("intervalMs")?
             .as_f64()
             .filter(|ms| (1.0..=MAX_TIMER_MS).contains(ms))?,
+        // Absent in states stored by earlier versions: 0.
+        resets: match field("resets")? {
+            missing if missing.is_undefined() => 0.0,
+            resets => resets.as_f64().filter(|n| n.is_finite() && *n >= 0.0)?,
+        },
         // Versions are wall-clock times: one far in the future (a broken or
         // hostile writer) would outrank every later change, so it is refused.
         version: field("version")?

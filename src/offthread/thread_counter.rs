@@ -9,12 +9,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::{ReadableStream, Worker};
 
-use super::protocol::{Command, Event};
+use super::protocol::{Command, Event, Order};
 use crate::brand::LoopbridgeObject;
-use crate::listeners::{call_tick_callback, counter_options, Listeners};
+use crate::clock::time_origin_ms;
+use crate::listeners::{call_tick_callback, counter_options, tick_info, Listeners};
 use crate::offthread::package_worker::{self, WorkerHandlers};
-use crate::output::plain_object;
 use crate::panic::ensure_alive;
+use crate::ticker::Tick;
 
 #[wasm_bindgen]
 extern "C" {
@@ -65,8 +66,14 @@ struct State {
     running: bool,
     /// Ticks are delivered only between a `start()` and the next `stop()`.
     delivering: bool,
+    /// Moves on with every `start()`, `stop()` and `reset()`: only ticks of
+    /// the current epoch are delivered (see `protocol`).
+    epoch: u32,
+    /// Deliveries skipped since the last one (ticks that queued up while the
+    /// page was busy), folded into the next one's `missed`.
+    skipped: u64,
     count: f64,
-    last_tick: Option<(f64, f64, f64)>,
+    last_tick: Option<Tick>,
     listeners: Listeners,
     next_id: u32,
     pending: Vec<Pending>,
@@ -135,28 +142,48 @@ impl ThreadCounter {
     }
 
     /// Starts counting from 0 in the worker. Resolves `true` if it started,
-    /// `false` if it was already running.
+    /// `false` if it was already running. Rejects with a `PanicError` after a
+    /// panic, or when the worker crashed.
     #[wasm_bindgen(unchecked_return_type = "Promise<boolean>")]
     pub fn start(&self) -> Promise {
-        self.inner.state.borrow_mut().delivering = true;
+        if let Err(error) = ensure_alive() {
+            return Promise::reject(&error);
+        }
+        let mut state = self.inner.state.borrow_mut();
+        state.delivering = true;
+        state.epoch = state.epoch.wrapping_add(1);
+        drop(state);
         self.inner.send(Command::Start)
     }
 
-    /// Stops the worker's counting. From the moment this is called no tick
-    /// is delivered on the page and every `ticks()` stream closes. Resolves
-    /// `true` if it was running.
+    /// Stops the worker's counting. From the moment this is called no new
+    /// tick is delivered on the page, and if it was running every `ticks()`
+    /// stream closes (after the last count delivered). Resolves `true` if
+    /// the worker was running. Works after a panic too.
     #[wasm_bindgen(unchecked_return_type = "Promise<boolean>")]
     pub fn stop(&self) -> Promise {
         let mut state = self.inner.state.borrow_mut();
-        state.delivering = false;
-        state.listeners.close_all();
+        state.epoch = state.epoch.wrapping_add(1);
+        if state.delivering {
+            state.delivering = false;
+            state.listeners.close_all();
+        }
         drop(state);
         self.inner.send(Command::Stop)
     }
 
-    /// Sets the count back to 0 (running or not). Resolves `true` when done.
+    /// Sets the count back to 0 (running or not); counts not yet read from
+    /// a `ticks()` stream are dropped. Resolves `true` when done.
     #[wasm_bindgen(unchecked_return_type = "Promise<boolean>")]
     pub fn reset(&self) -> Promise {
+        if let Err(error) = ensure_alive() {
+            return Promise::reject(&error);
+        }
+        let mut state = self.inner.state.borrow_mut();
+        state.epoch = state.epoch.wrapping_add(1);
+        state.skipped = 0;
+        state.listeners.clear_pending();
+        drop(state);
         self.inner.send(Command::Reset)
     }
 
@@ -164,7 +191,12 @@ impl ThreadCounter {
     /// says why, `running` becomes false and every stream closes.
     #[wasm_bindgen(js_name = simulateCrash)]
     pub fn simulate_crash(&self) {
-        let _ = self.inner.worker.post_message(&Command::Crash.encode(0));
+        let order = Order {
+            command: Command::Crash,
+            id: 0,
+            epoch: self.inner.state.borrow().epoch,
+        };
+        let _ = self.inner.worker.post_message(&order.encode());
     }
 
     /// Sets the function called with each delivered count, or clears it.
@@ -230,16 +262,12 @@ impl ThreadCounter {
     }
 
     /// The most recent delivery on the page (`count`, `missed`,
-    /// `latenessMs`), or `null`.
-    #[wasm_bindgen(getter, js_name = lastTick, unchecked_return_type = "{ count: number; missed: number; latenessMs: number } | null")]
+    /// `deadlineMs` on this page's `performance.now()` clock, `latenessMs`
+    /// as measured in the worker), or `null`.
+    #[wasm_bindgen(getter, js_name = lastTick, unchecked_return_type = "TickInfo | null")]
     pub fn last_tick(&self) -> JsValue {
-        match self.inner.state.borrow().last_tick {
-            Some((count, missed, lateness_ms)) => plain_object(&[
-                ("count", count.into()),
-                ("missed", missed.into()),
-                ("latenessMs", lateness_ms.into()),
-            ])
-            .into(),
+        match &self.inner.state.borrow().last_tick {
+            Some(tick) => tick_info(tick).into(),
             None => JsValue::NULL,
         }
     }
@@ -277,9 +305,6 @@ impl Inner {
     }
 
     fn send(self: &Rc<Self>, command: Command) -> Promise {
-        if let Err(error) = ensure_alive() {
-            return Promise::reject(&error);
-        }
         let mut state = self.state.borrow_mut();
         if let Some(reason) = &state.crashed {
             let error = js_sys::Error::new(&format!(
@@ -288,12 +313,17 @@ impl Inner {
             ));
             return Promise::reject(&error);
         }
-        let id = state.next_id;
+        let order = Order {
+            command,
+            id: state.next_id,
+            epoch: state.epoch,
+        };
+        let id = order.id;
         state.next_id = state.next_id.wrapping_add(1);
         let (sender, receiver) = oneshot::channel();
         state.pending.push((id, command, sender));
         drop(state);
-        if let Err(error) = self.worker.post_message(&command.encode(id)) {
+        if let Err(error) = self.worker.post_message(&order.encode()) {
             take_pending(&mut self.state.borrow_mut().pending, id);
             return Promise::reject(&error);
         }
@@ -326,24 +356,31 @@ impl Inner {
                 let _ = sender.send(value);
             }
             Event::Tick {
+                epoch,
                 count,
-                lateness_ms,
                 missed,
+                deadline_ms,
+                lateness_ms,
             } => {
                 let mut state = self.state.borrow_mut();
-                state.count = count;
-                if !state.delivering {
-                    return;
+                if !state.delivering || epoch != state.epoch {
+                    return; // of an earlier run, or from before a reset
                 }
+                state.count = count;
                 // Ticks queued while the page was busy: with shared memory the
                 // page knows a newer one is behind this, so it skips to it and
                 // delivers the caught-up count once (like CounterWorker).
                 if self.shared_count().is_some_and(|latest| latest > count) {
+                    state.skipped += missed as u64 + 1;
                     return;
                 }
-                let delivered = state.last_tick.map_or(0.0, |(last, _, _)| last);
-                let missed = missed.max(count - delivered - 1.0).max(0.0);
-                state.last_tick = Some((count, missed, lateness_ms));
+                let tick = Tick {
+                    count: count as u64,
+                    missed: missed as u64 + std::mem::take(&mut state.skipped),
+                    deadline_ms: deadline_ms - time_origin_ms(),
+                    lateness_ms,
+                };
+                state.last_tick = Some(tick);
                 let callback = state.listeners.push(count);
                 drop(state);
                 if let Some(callback) = callback {
