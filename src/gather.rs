@@ -14,6 +14,7 @@ use std::future::Future;
 use std::rc::Rc;
 
 use futures::stream::{FuturesUnordered, StreamExt};
+use futures::FutureExt;
 
 use crate::clock::now_ms;
 use crate::task::spawn;
@@ -51,9 +52,11 @@ pub struct TaskRecord<T, E> {
 
 /// Runs `tasks` in `mode` and returns a record per task, in input order.
 ///
-/// With [`OnError::FailFast`] the first failure ends the run: tasks still
-/// running are cancelled (`outcome: None`, `end_ms` the moment of
-/// cancellation) and, in sequential mode, later tasks never start.
+/// With [`OnError::FailFast`] the first failure ends the run: tasks that had
+/// finished by then keep their outcomes (even those the same timer ended a
+/// moment later), tasks still running are cancelled (`outcome: None`,
+/// `end_ms` the moment of cancellation) and, in sequential mode, later
+/// tasks never start.
 ///
 /// # Examples
 ///
@@ -114,14 +117,23 @@ where
                     async move { (index, handle.await) }
                 })
                 .collect();
-            while let Some((index, joined)) = running.next().await {
+            let mut record = |index: usize, joined: Result<_, _>| {
                 let Ok((outcome, end_ms)) = joined else {
-                    continue; // only aborted by us, below
+                    return false; // only aborted by us, below
                 };
-                let failed = outcome.is_err();
+                let failed = Result::is_err(&outcome);
                 records[index].end_ms = Some(end_ms);
                 records[index].outcome = Some(outcome);
-                if failed && on_error == OnError::FailFast {
+                failed
+            };
+            while let Some((index, joined)) = running.next().await {
+                if record(index, joined) && on_error == OnError::FailFast {
+                    // Tasks that finished by the time the failure was seen
+                    // (the same timer may have ended several) are finished,
+                    // not cancelled: take their outcomes too.
+                    while let Some(Some((index, joined))) = running.next().now_or_never() {
+                        record(index, joined);
+                    }
                     break;
                 }
             }

@@ -83,7 +83,8 @@ impl std::error::Error for JoinError {}
 impl<T> JoinHandle<T> {
     /// Cancels the task: its future is dropped at its next poll (before the
     /// next macrotask) and the handle resolves to [`JoinError::Aborted`].
-    /// Does nothing to a task that already finished.
+    /// Does nothing to a task that already finished: the handle still
+    /// resolves to its output.
     pub fn abort(&self) {
         self.abort.abort();
     }
@@ -98,6 +99,10 @@ impl<T> Future for JoinHandle<T> {
     type Output = Result<T, JoinError>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // An output that is there wins over an abort that came after it.
+        if let Ok(Some(output)) = self.receiver.try_recv() {
+            return Poll::Ready(Ok(output));
+        }
         if self.abort.is_aborted() {
             return Poll::Ready(Err(JoinError::Aborted));
         }

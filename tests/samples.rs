@@ -270,6 +270,21 @@ async fn fail_fast_rejects_on_the_first_failure_and_cancels_the_rest() {
 }
 
 #[wasm_bindgen_test]
+async fn fail_fast_reports_tasks_that_finished_with_the_failure_as_finished() {
+    // The three sleeps share one timer: all three end in the same task.
+    let options = object(&[("failIndex", 1.into()), ("onError", "failFast".into())]);
+    let error = run_gather(&[30.0, 30.0, 30.0], options).await.unwrap_err();
+    assert_eq!(get(&error, "index"), 1);
+    let tasks = tasks(&get(&error, "report"));
+    assert_eq!(get(&tasks[1], "ok"), JsValue::FALSE);
+    for finished in [&tasks[0], &tasks[2]] {
+        assert_eq!(get(finished, "ok"), JsValue::TRUE, "{finished:?}");
+        assert_eq!(get(finished, "cancelled"), JsValue::FALSE);
+        assert!(get(finished, "value").as_string().unwrap().contains("done"));
+    }
+}
+
+#[wasm_bindgen_test]
 fn block_on_fails_fast_with_would_block_error() {
     let promise = Promise::resolve(&JsValue::from(1));
     let error = js::block_on(promise.into()).unwrap_err();

@@ -243,3 +243,11 @@ async fn dropping_the_earliest_sleep_leaves_the_others_waiting() {
     assert_eq!(timers.live(), 0);
     timers.restore();
 }
+
+#[wasm_bindgen_test]
+async fn abort_after_the_task_finished_keeps_its_output() {
+    let handle = spawn(async { 42 });
+    sleep(0).await; // the task runs and finishes
+    handle.abort();
+    assert_eq!(handle.await, Ok(42));
+}
