@@ -22,6 +22,7 @@ pub fn now_ms() -> f64 {
 /// When this page's (or worker's) `performance.now()` clock started, in
 /// milliseconds since the Unix epoch: a time on one thread's clock plus its
 /// origin, minus another thread's origin, is that time on the other's clock.
+#[cfg_attr(not(feature = "offthread"), allow(dead_code))]
 pub(crate) fn time_origin_ms() -> f64 {
     TIME_ORIGIN.with(|origin| *origin)
 }

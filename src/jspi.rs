@@ -18,6 +18,8 @@ use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::rc::Rc;
 
+use futures::future::{AbortHandle, Abortable};
+use futures::FutureExt;
 use js_sys::futures::jspi_block_on_promise;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
@@ -56,13 +58,17 @@ impl Drop for JspiFrame {
 ///
 /// A future that is ready at once returns at once. Otherwise, inside one of
 /// this module's JSPI exports, the wasm stack suspends until the future is
-/// done while the event loop keeps running. Anywhere else there is no stack
-/// to suspend, and waiting would freeze the page, so it gives the future
-/// back in [`WouldBlock`] (to `.await` instead), like [`try_block_on`].
+/// done while the event loop keeps running. Where the stack cannot be
+/// suspended, it gives the future back in [`WouldBlock`] (to `.await`
+/// instead), like [`try_block_on`]: outside a JSPI export, and also inside
+/// one when JS code stands between it and this call (a JSPI export called a
+/// JS function that called a plain export), because JSPI suspends only wasm
+/// frames.
 ///
 /// # Errors
 ///
-/// [`WouldBlock`] outside a JSPI export, when the future is not ready.
+/// [`WouldBlock`] where the stack cannot be suspended, when the future is
+/// not ready.
 pub fn run_async<F>(future: F) -> Result<F::Output, WouldBlock<F>>
 where
     F: Future + 'static,
@@ -75,17 +81,35 @@ where
     if frames == 0 {
         return Err(pending);
     }
+    // The future stays reachable from here until the driving task takes it
+    // (on its first poll, a microtask later), so that if the stack cannot be
+    // suspended it is handed back untouched.
+    let parked = Rc::new(RefCell::new(Some(pending)));
     let output = Rc::new(RefCell::new(None));
-    let slot = Rc::clone(&output);
-    let future = pending.into_future();
-    let done = future_to_promise(async move {
-        *slot.borrow_mut() = Some(future.await);
-        Ok(JsValue::UNDEFINED)
-    });
+    let (slot, taken) = (Rc::clone(&output), Rc::clone(&parked));
+    let (abort, registration) = AbortHandle::new_pair();
+    let driver = Abortable::new(
+        async move {
+            let Some(pending) = taken.borrow_mut().take() else {
+                return;
+            };
+            *slot.borrow_mut() = Some(pending.into_future().await);
+        },
+        registration,
+    );
+    let done = future_to_promise(driver.map(|_| Ok(JsValue::UNDEFINED)));
     // While this stack is parked, code that runs is not inside our export.
     JSPI_FRAMES.with(|count| count.set(0));
-    let _settled = jspi_block_on_promise(&done); // `done` only ever resolves
+    let suspended = jspi_block_on_promise(&done); // `done` itself never rejects
     JSPI_FRAMES.with(|count| count.set(frames));
+    if suspended.is_err() {
+        // A SuspendError: JS frames between here and the JSPI export.
+        abort.abort();
+        let pending = parked.borrow_mut().take();
+        if let Some(pending) = pending {
+            return Err(pending);
+        }
+    }
     let output = output.borrow_mut().take();
     Ok(output.expect("the task resolves `done` only after it stored the output"))
 }

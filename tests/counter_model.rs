@@ -1,3 +1,4 @@
+#![cfg(feature = "offthread")]
 //! A state-machine test of the three counters' shared contract: seeded
 //! random sequences of `start`, `stop`, `reset`, `onTick` (recording, or
 //! stopping or resetting the counter from inside the callback), `ticks()`

@@ -75,6 +75,40 @@ test('values and rejections cross run_async; without JSPI on the stack it refuse
   }
 });
 
+test('run_async says WouldBlock where JS code stands between it and the JSPI export', async () => {
+  const { context, page, problems } = await demo.open();
+  try {
+    const outcome = await page.evaluate(async () => {
+      const jspi = await globalThis.loopbridgeDemo.jspi.module();
+      const failure = (error) => `${error.name}: ${error.message}`;
+      // syncPipeline (a JSPI export) reads its messages; a getter of one of
+      // them calls a plain export that waits: JS frames stand in between.
+      let inner = 'not called';
+      const messages = ['a'];
+      Object.defineProperty(messages, 0, {
+        get() {
+          try {
+            inner = String(jspi.waitForWithoutJspi(new Promise((resolve) => setTimeout(resolve, 10))));
+          } catch (error) {
+            inner = failure(error);
+          }
+          return 'a';
+        },
+      });
+      const pipeline = await jspi.syncPipeline(messages, 10).then(String, failure);
+      // The module works on: a plain pipeline still suspends and returns.
+      const after = await jspi.syncPipeline(['b'], 10).then(String, failure);
+      return { inner, pipeline, after };
+    });
+    assert.match(outcome.inner, /^WouldBlockError: /, outcome.inner);
+    assert.equal(outcome.pipeline, 'Done: a');
+    assert.equal(outcome.after, 'Done: b');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a browser without JSPI gets an explanation and the rest of the page works', async () => {
   const context = await demo.browser.newContext({ viewport: DESKTOP });
   try {
