@@ -102,9 +102,16 @@ impl CounterWorker {
         self.ticker.stop()
     }
 
-    /// Sets the count back to 0, running or not.
-    pub fn reset(&self) {
+    /// Sets the count back to 0, running or not; counts not yet read from a
+    /// `ticks()` stream are dropped.
+    ///
+    /// # Errors
+    ///
+    /// A `PanicError` once the module has panicked.
+    pub fn reset(&self) -> Result<(), JsValue> {
+        ensure_alive()?;
         self.ticker.reset();
+        Ok(())
     }
 
     /// Sets the function called with each delivered count, or clears it with

@@ -263,13 +263,13 @@ async fn reset_sets_the_count_back_to_zero_running_or_not() {
     let worker = worker(5.0);
     worker.start().unwrap();
     wait_until("the count reaches 2", || worker.count() >= 2.0).await;
-    worker.reset();
+    worker.reset().unwrap();
     assert_eq!(worker.count(), 0.0);
     assert!(worker.running());
     wait_until("it counts on after a reset", || worker.count() >= 1.0).await;
     worker.stop();
     assert!(worker.count() >= 1.0);
-    worker.reset();
+    worker.reset().unwrap();
     assert_eq!(worker.count(), 0.0);
 }
 

@@ -60,7 +60,7 @@ impl Tab for CounterWorker {
         None
     }
     fn reset(&self) -> Option<Promise> {
-        CounterWorker::reset(self);
+        CounterWorker::reset(self).unwrap();
         None
     }
     fn on_tick(&self, callback: &JsValue) {

@@ -20,7 +20,7 @@ const LATENESS_WINDOW = 60; // deliveries
 // stale, so the page says what happened instead of silently breaking.
 globalThis.addEventListener('loopbridgepanic', (event) => {
   const banner = $('panic-banner');
-  banner.textContent = `${event.detail}. The module restarted: counters and streams made before this no longer work. Reload the page to start afresh.`;
+  banner.textContent = `${event.detail}. loopbridge now refuses new work (starting, resetting, new streams and counters) with a PanicError; stop and free still work, so running counters can be stopped. Reload the page to start afresh.`;
   banner.hidden = false;
 });
 

@@ -197,12 +197,16 @@ function render() {
 
 async function run(modes) {
   const options = { onError: $('gather-on-error').value };
-  if ($('gather-fail').checked) options.failIndex = FAIL_INDEX;
+  const failing = $('gather-fail').checked;
+  if (failing) options.failIndex = FAIL_INDEX;
+  // The failing task fails halfway, while the others still run: so failFast
+  // has something to cancel (tasks that end with the failure count as done).
+  const durations = DURATIONS_MS.map((ms, index) => (failing && index === FAIL_INDEX ? ms / 2 : ms));
   for (const mode of modes) runs[mode] = { running: true };
   render();
   await Promise.all(modes.map(async (mode) => {
     try {
-      runs[mode] = { report: await gather(DURATIONS_MS, { ...options, mode }), error: null };
+      runs[mode] = { report: await gather(durations, { ...options, mode }), error: null };
     } catch (error) {
       // failFast rejects with an Error whose `report` still says what each task did.
       runs[mode] = { report: error.report ?? null, error };

@@ -33,7 +33,9 @@ const MAX_SKIP = 64;
 
 // ---- time slices ------------------------------------------------------------
 // One slice per task: it starts at the first read and ends when the macrotask
-// posted at its start runs. `macrotask(fn)` runs fn in that next task.
+// posted at its start runs. `macrotask(fn)` runs fn in that next task. The
+// message that ends a slice goes through a channel made for it and closed
+// after it, so nothing stays registered between slices.
 let sliceStart = -1;
 let skip = 0;
 let stride = 0;
@@ -41,11 +43,6 @@ let since = 0;
 let lastCheck = 0;
 let posted = false;
 const afterSlice = [];
-const channel = typeof MessageChannel === 'function' ? new MessageChannel() : null;
-if (channel) {
-  channel.port1.onmessage = endSlice;
-  channel.port1.unref?.(); // Node: an idle port must not keep the process alive
-}
 
 function endSlice() {
   posted = false;
@@ -58,8 +55,17 @@ function endSlice() {
 function postEndOfSlice() {
   if (posted) return;
   posted = true;
-  if (channel) channel.port2.postMessage(null);
-  else setTimeout(endSlice, 0);
+  if (typeof MessageChannel !== 'function') {
+    setTimeout(endSlice, 0);
+    return;
+  }
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => {
+    channel.port1.onmessage = null;
+    channel.port1.close();
+    endSlice();
+  };
+  channel.port2.postMessage(null);
 }
 
 function macrotask(run) {

@@ -120,10 +120,12 @@ impl StreamSource {
 
 impl Shared {
     fn fill(&self, buffer: &Array, max: u32, deadline_ms: f64) -> Fill {
-        if ensure_alive().is_err() {
-            // After a panic nothing runs Rust code it may have left half-done.
+        if let Err(panicked) = ensure_alive() {
+            // After a panic nothing runs Rust code it may have left half-done:
+            // the stream fails with the PanicError, after what it had.
             self.finish();
-            return Fill::Ended;
+            buffer.push(&panicked);
+            return Fill::Failed;
         }
         if self.waiting.borrow().is_some() {
             return Fill::Pending; // the wait will say when

@@ -29,6 +29,11 @@ test('a panic shows a banner, then new work is refused with a PanicError and not
       };
       const before = new m.CounterWorker({ intervalMs: 20 });
       before.start();
+      const thread = new m.ThreadCounter({ intervalMs: 20 });
+      await thread.start();
+      const shared = new m.SharedCounter({ name: `panic-${Math.random()}`, intervalMs: 20 });
+      shared.start();
+      await new Promise((resolve) => setTimeout(resolve, 100));
       const reader = m.countStream(1000, { highWaterMark: 1 }).getReader();
       await reader.read();
       let thrown;
@@ -42,6 +47,18 @@ test('a panic shows a banner, then new work is refused with a PanicError and not
         construct: attempt(() => new m.CounterWorker()),
         sync: attempt(() => m.invokeSyncSteps('again')),
         ticks: attempt(() => before.ticks()),
+        onTick: attempt(() => before.onTick(() => {})),
+        reset: attempt(() => before.reset()),
+        threadStart: await settle(thread.start()),
+        threadReset: await settle(thread.reset()),
+        threadTicks: attempt(() => thread.ticks()),
+        threadOnTick: attempt(() => thread.onTick(() => {})),
+        threadConstruct: attempt(() => new m.ThreadCounter()),
+        sharedStart: attempt(() => shared.start()),
+        sharedReset: attempt(() => shared.reset()),
+        sharedTicks: attempt(() => shared.ticks()),
+        sharedOnTick: attempt(() => shared.onTick(() => {})),
+        sharedConstruct: attempt(() => new m.SharedCounter()),
         async: await settle(m.invokeAsync('again', 10)),
         pull: await settle((async () => {
           for (;;) {
@@ -50,10 +67,20 @@ test('a panic shows a banner, then new work is refused with a PanicError and not
           }
         })()),
       };
+      const threadStopped = await settle(thread.stop());
+      const countAfterStop = thread.count;
+      await new Promise((resolve) => setTimeout(resolve, 150));
       const cleanup = {
         count: attempt(() => typeof before.count),
         stop: attempt(() => before.stop()),
         free: attempt(() => before.free()),
+        threadStop: threadStopped,
+        threadStill: thread.count === countAfterStop ? 'the worker stopped' : `it went on: ${countAfterStop} -> ${thread.count}`,
+        threadRunning: attempt(() => thread.running),
+        threadFree: attempt(() => thread.free()),
+        sharedStop: attempt(() => shared.stop()),
+        sharedRunning: attempt(() => shared.running),
+        sharedFree: attempt(() => shared.free()),
       };
       return { thrown, refused, cleanup };
     });
@@ -63,12 +90,22 @@ test('a panic shows a banner, then new work is refused with a PanicError and not
       assert.match(result, /^PanicError: loopbridge panicked .*a test bug.*reload the page/, `${what} is refused`);
     }
     assert.deepEqual(outcome.cleanup, {
-      count: 'returned number', stop: 'returned true', free: 'returned undefined',
-    }, 'a page can still read and clean up');
+      count: 'returned number',
+      stop: 'returned true',
+      free: 'returned undefined',
+      threadStop: 'resolved true',
+      threadStill: 'the worker stopped',
+      threadRunning: 'returned false',
+      threadFree: 'returned undefined',
+      sharedStop: 'returned true',
+      sharedRunning: 'returned false',
+      sharedFree: 'returned undefined',
+    }, 'a page can still read, stop and clean up on every class');
 
     await banner.waitFor({ state: 'visible' });
     const shown = await banner.textContent();
     assert.match(shown, /panicked .*<b>a test bug<\/b>/, 'the message is shown as text');
+    assert.match(shown, /refuses new work .*stop and free still work/, 'the banner says what really happens');
     assert.equal(await banner.locator('b').count(), 0, 'markup in the message is not parsed');
     // The panic is reported on the console on purpose; nothing else went wrong.
     assert.deepEqual(problems.filter((p) => !p.includes('panicked')), []);
