@@ -14,8 +14,17 @@ demo: setup build serve
 serve:
 	python3 scripts/serve.py --port $(PORT)
 
+# The package: wasm-bindgen's glue (loopbridge_glue.js, internal) plus the
+# entry that is the API (js/: loopbridge.js and its .d.ts).
+ENTRY := js/loopbridge.js js/public_class.js js/loopbridge.d.ts
+comma := ,
+define package
+	wasm-pack build --target web --release --out-dir $(1) --out-name loopbridge_glue $(3) -- $(2)
+	cp $(ENTRY) $(1)/
+endef
+
 build: setup
-	wasm-pack build --target web --release --out-dir www/pkg -- --features talc
+	$(call package,www/pkg,--features talc)
 	wasm-pack build --target web --release --out-dir www/jspi/pkg --no-pack --no-opt -- --no-default-features --features jspi,talc
 
 setup:
@@ -36,7 +45,7 @@ lint:
 
 # The core alone (no ThreadCounter/SharedCounter, no demo exports): the smallest module.
 build-core: setup
-	wasm-pack build --target web --release --out-dir target/pkg-core --no-pack -- --no-default-features --features talc
+	$(call package,target/pkg-core,--no-default-features --features talc,--no-pack)
 
 # Fails if a release build is over its gzip budget (scripts/size.mjs).
 size: build build-core
@@ -64,7 +73,7 @@ test-page:
 
 # Benchmarks side by side with their baselines in headless Chromium -> bench/results.{json,md}.
 bench: setup-test size
-	wasm-pack build --target web --release --out-dir www/bench/pkg --no-pack -- --features bench,talc
+	$(call package,www/bench/pkg,--features bench$(comma)talc,--no-pack)
 	node scripts/bench.mjs
 
 clean:

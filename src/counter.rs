@@ -5,7 +5,6 @@ use std::cell::Cell;
 use wasm_bindgen::prelude::*;
 use web_sys::ReadableStream;
 
-use crate::brand::LoopbridgeObject;
 use crate::input;
 use crate::listeners::{call_tick_callback, counter_options, readable_counts, tick_info};
 use crate::panic::ensure_alive;
@@ -13,15 +12,17 @@ use crate::ticker::{Tick, Ticker};
 
 #[wasm_bindgen(typescript_custom_section)]
 const COUNTER_TYPES: &str = r#"
-/** Options for `new CounterWorker(options)`. */
-export interface CounterWorkerOptions {
+/** Options of the three counters: `CounterWorker`, `ThreadCounter`, `SharedCounter`. */
+export interface CounterOptions {
   /** Milliseconds between ticks, a finite number from 1 to 2147483647. Default 1000. */
   intervalMs?: number;
-  /** A label for logs and the page. Default `worker-1`, `worker-2`, ... in creation order. */
+  /** A label for logs and the page. Default `worker-1`, `worker-2`, ... (`CounterWorker`),
+   *  `thread-1`, ... (`ThreadCounter`); for `SharedCounter` the name every tab shares,
+   *  default `"shared"`. */
   name?: string;
 }
 
-/** The most recent delivery of a `CounterWorker`. */
+/** A delivery of a counter: `lastTick` of the three counters. */
 export interface TickInfo {
   /** The count delivered. */
   count: number;
@@ -36,9 +37,9 @@ export interface TickInfo {
 
 #[wasm_bindgen]
 extern "C" {
-    /// `CounterWorkerOptions` in the `.d.ts`.
-    #[wasm_bindgen(typescript_type = "CounterWorkerOptions")]
-    pub type CounterWorkerOptions;
+    /// `CounterOptions` in the `.d.ts`.
+    #[wasm_bindgen(typescript_type = "CounterOptions")]
+    pub type CounterOptions;
 }
 
 thread_local! {
@@ -49,14 +50,13 @@ thread_local! {
 /// version of a worker thread that counts once a second until its stop event
 /// is set. It runs on the page's event loop and never blocks it; its count is
 /// measured with `performance.now()` so a stalled page never makes it wrong.
-#[wasm_bindgen(extends = LoopbridgeObject)]
+#[wasm_bindgen(private)]
 #[derive(Debug)]
 pub struct CounterWorker {
     ticker: Ticker,
     name: String,
 }
 
-#[wasm_bindgen]
 impl CounterWorker {
     /// A stopped counter. `intervalMs` defaults to 1000, `name` to
     /// `worker-1`, `worker-2`, ...
@@ -66,10 +66,7 @@ impl CounterWorker {
     /// `TypeError` if `options` is not an object or a field has the wrong
     /// type; `RangeError` if `intervalMs` is not a finite number from 1 to
     /// 2147483647.
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_optional_param_type = "CounterWorkerOptions")] options: JsValue,
-    ) -> Result<CounterWorker, JsValue> {
+    pub fn new(options: JsValue) -> Result<CounterWorker, JsValue> {
         let (interval_ms, name) = counter_options(&options, "CounterWorker", || {
             let number = UNNAMED_WORKERS.with(|n| {
                 n.set(n.get() + 1);
@@ -78,13 +75,20 @@ impl CounterWorker {
             format!("worker-{number}")
         })?;
         let ticker = Ticker::with_interval_ms(interval_ms)?;
-        Ok(CounterWorker {
-            parent: LoopbridgeObject.into(),
-            ticker,
-            name,
-        })
+        Ok(CounterWorker { ticker, name })
     }
+}
 
+/// `new CounterWorker(options)` for the package entry, which wraps what it
+/// returns in the public class (see `js/loopbridge.js`).
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __loopbridgeNewCounterWorker, skip_typescript)]
+pub fn new_counter_worker(options: JsValue) -> Result<CounterWorker, JsValue> {
+    CounterWorker::new(options)
+}
+
+#[wasm_bindgen]
+impl CounterWorker {
     /// Starts counting from 0. Returns `true` if it started, `false` (and
     /// nothing changes) if it was already running.
     ///

@@ -44,7 +44,6 @@
 mod bench;
 #[cfg(feature = "demos")]
 mod boundary;
-mod brand;
 mod chunks;
 mod clock;
 mod counter;
@@ -68,7 +67,7 @@ mod timers;
 
 pub use chunks::{chunk_message, graphemes};
 pub use clock::{now_ms, spin_for};
-pub use counter::{CounterWorker, CounterWorkerOptions};
+pub use counter::{CounterOptions, CounterWorker};
 pub use error::Error;
 pub use gather::{gather, Mode, OnError, TaskRecord};
 #[cfg(feature = "offthread")]

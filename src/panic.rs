@@ -36,7 +36,7 @@ thread_local! {
 }
 
 /// Installs the hook once per instance, when the module starts.
-#[wasm_bindgen(start)]
+#[wasm_bindgen(start, private)]
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(report));
 }

@@ -3,7 +3,7 @@
 // so it is measured outside the bench page (where the module is already compiled).
 import { benchmarkResult } from '../../www/bench/stats.js';
 
-const BASELINE = 'fetch of loopbridge_bg.wasm only';
+const BASELINE = 'fetch of loopbridge_glue_bg.wasm only';
 const MEASURES = {
   [BASELINE]: 'fetch',
   'loopbridge init()': 'init',

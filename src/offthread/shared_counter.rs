@@ -9,7 +9,6 @@ use wasm_bindgen::prelude::*;
 use web_sys::{BroadcastChannel, MessageEvent, ReadableStream, Storage};
 
 use super::leader::Candidacy;
-use crate::brand::LoopbridgeObject;
 use crate::clock::now_ms;
 use crate::input::MAX_TIMER_MS;
 use crate::listeners::{call_tick_callback, counter_options, tick_info, Listeners};
@@ -59,7 +58,7 @@ impl Shared {
 /// browser throttles while the leader tab is hidden (followers then hear
 /// fewer ticks) and pauses while it is frozen or blocked. A `ticks()` stream
 /// taken while stopped waits for the next run and closes when it stops.
-#[wasm_bindgen(extends = LoopbridgeObject)]
+#[wasm_bindgen(private)]
 pub struct SharedCounter {
     inner: Rc<Inner>,
 }
@@ -103,7 +102,6 @@ impl std::fmt::Debug for SharedCounter {
     }
 }
 
-#[wasm_bindgen]
 impl SharedCounter {
     /// Joins (or creates) the shared counter `name` (default `"shared"`).
     /// `intervalMs` (default 1000) applies when this tab starts it.
@@ -112,10 +110,7 @@ impl SharedCounter {
     ///
     /// `TypeError`/`RangeError` for bad options; an `Error` where
     /// `localStorage`, `BroadcastChannel` or Web Locks are missing.
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_optional_param_type = "CounterWorkerOptions")] options: JsValue,
-    ) -> Result<SharedCounter, JsValue> {
+    pub fn new(options: JsValue) -> Result<SharedCounter, JsValue> {
         let (interval_ms, name) = counter_options(&options, "SharedCounter", || "shared".into())?;
         let key = format!("loopbridge.shared-counter.{name}");
         let storage = local_storage()?;
@@ -147,12 +142,20 @@ impl SharedCounter {
             parts: RefCell::new(None),
         });
         inner.wire()?;
-        Ok(SharedCounter {
-            parent: LoopbridgeObject.into(),
-            inner,
-        })
+        Ok(SharedCounter { inner })
     }
+}
 
+/// `new SharedCounter(options)` for the package entry, which wraps what it
+/// returns in the public class (see `js/loopbridge.js`).
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __loopbridgeNewSharedCounter, skip_typescript)]
+pub fn new_shared_counter(options: JsValue) -> Result<SharedCounter, JsValue> {
+    SharedCounter::new(options)
+}
+
+#[wasm_bindgen]
+impl SharedCounter {
     /// Starts counting from 0 for every tab. `false` if it was running.
     ///
     /// # Errors

@@ -10,7 +10,6 @@ use wasm_bindgen_futures::future_to_promise;
 use web_sys::{ReadableStream, Worker};
 
 use super::protocol::{Command, Event, Order};
-use crate::brand::LoopbridgeObject;
 use crate::clock::time_origin_ms;
 use crate::listeners::{call_tick_callback, counter_options, tick_info, Listeners};
 use crate::offthread::package_worker::{self, WorkerHandlers};
@@ -37,7 +36,7 @@ thread_local! {
 /// `start()`, `stop()` and `reset()` cross to the worker, so they return
 /// Promises. A frozen page freezes its workers too: after a freeze the count
 /// catches up at the worker's next (late) tick.
-#[wasm_bindgen(extends = LoopbridgeObject)]
+#[wasm_bindgen(private)]
 pub struct ThreadCounter {
     inner: Rc<Inner>,
 }
@@ -89,7 +88,6 @@ impl std::fmt::Debug for ThreadCounter {
     }
 }
 
-#[wasm_bindgen]
 impl ThreadCounter {
     /// A stopped counter in a new worker. Options as for `CounterWorker`;
     /// names default to `thread-1`, `thread-2`, ...
@@ -98,10 +96,7 @@ impl ThreadCounter {
     ///
     /// `TypeError`/`RangeError` for bad options; an `Error` if workers
     /// cannot be created here.
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_optional_param_type = "CounterWorkerOptions")] options: JsValue,
-    ) -> Result<ThreadCounter, JsValue> {
+    pub fn new(options: JsValue) -> Result<ThreadCounter, JsValue> {
         let (interval_ms, name) = counter_options(&options, "ThreadCounter", || {
             UNNAMED_THREADS.with(|n| {
                 n.set(n.get() + 1);
@@ -135,12 +130,20 @@ impl ThreadCounter {
             handlers: RefCell::new(None),
         });
         inner.listen();
-        Ok(ThreadCounter {
-            parent: LoopbridgeObject.into(),
-            inner,
-        })
+        Ok(ThreadCounter { inner })
     }
+}
 
+/// `new ThreadCounter(options)` for the package entry, which wraps what it
+/// returns in the public class (see `js/loopbridge.js`).
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __loopbridgeNewThreadCounter, skip_typescript)]
+pub fn new_thread_counter(options: JsValue) -> Result<ThreadCounter, JsValue> {
+    ThreadCounter::new(options)
+}
+
+#[wasm_bindgen]
+impl ThreadCounter {
     /// Starts counting from 0 in the worker. Resolves `true` if it started,
     /// `false` if it was already running. Rejects with a `PanicError` after a
     /// panic, or when the worker crashed.

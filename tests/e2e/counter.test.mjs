@@ -23,7 +23,7 @@ test('the page is served isolated, under a strict CSP, with wasm as application/
   assert.equal(response.headers.get('cross-origin-opener-policy'), 'same-origin');
   assert.equal(response.headers.get('cross-origin-embedder-policy'), 'require-corp');
   assert.match(response.headers.get('content-security-policy'), /script-src 'self' 'wasm-unsafe-eval'/);
-  const wasm = await fetch(new URL('pkg/loopbridge_bg.wasm', demo.server.url));
+  const wasm = await fetch(new URL('pkg/loopbridge_glue_bg.wasm', demo.server.url));
   assert.equal(wasm.headers.get('content-type'), 'application/wasm');
   const outside = await fetch(new URL('/..%2f..%2fCargo.toml', demo.server.url));
   assert.equal(outside.status, 404);

@@ -406,7 +406,7 @@ test('files under www/ are served whole, with the right Content-Type', async (t)
     ['/app.js', 'app.js', 'text/javascript'],
     ['/style.css', 'style.css', 'text/css'],
     ['/pkg/loopbridge.js', 'pkg/loopbridge.js', 'text/javascript'],
-    ['/pkg/loopbridge_bg.wasm', 'pkg/loopbridge_bg.wasm', 'application/wasm'],
+    ['/pkg/loopbridge_glue_bg.wasm', 'pkg/loopbridge_glue_bg.wasm', 'application/wasm'],
   ];
   for (const [path, file, type] of expected) {
     // Read the file first and again after: another build may replace it meanwhile.

@@ -4,12 +4,12 @@ import init, {
   CounterWorker, blockOn, busyWait, countStream, createFutureAndDrop, gather, invokeAsync,
   invokeAsyncStream, invokeSyncSteps, liveStreamProducers, SharedCounter, ThreadCounter, yieldingWork,
   BlockingWorker, type BlockingWorkerOptions, type SyncLoopRequest, type SyncLoopResult,
-  type CounterWorkerOptions, type GatherReport, type GatherTask, type TickInfo,
+  type CounterOptions, type GatherReport, type GatherTask, type TickInfo,
 } from '../../www/pkg/loopbridge.js';
 
 await init();
 
-const options: CounterWorkerOptions = { intervalMs: 250, name: 'demo' };
+const options: CounterOptions = { intervalMs: 250, name: 'demo' };
 const worker = new CounterWorker(options);
 const defaults = new CounterWorker();
 const started: boolean = worker.start();

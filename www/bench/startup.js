@@ -6,7 +6,7 @@
 // the time from navigation start to the end of the measurement.
 import init from '../pkg/loopbridge.js';
 
-const WASM_URL = new URL('../pkg/loopbridge_bg.wasm', import.meta.url);
+const WASM_URL = new URL('../pkg/loopbridge_glue_bg.wasm', import.meta.url);
 const MEASURES = {
   init: () => init(),
   fetch: async () => {

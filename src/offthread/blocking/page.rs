@@ -15,7 +15,6 @@ use super::channel::{Answer, Channel};
 use super::messages::{FromWorker, Run};
 use super::run_results::{run_results, ResultSender, RunResults};
 use super::{isolation_problem, BlockingError, NOT_ISOLATED};
-use crate::brand::LoopbridgeObject;
 use crate::input::{describe, Options, MAX_TIMER_MS};
 use crate::offthread::package_worker::{self, WorkerHandlers};
 use crate::output::plain_object;
@@ -78,7 +77,7 @@ const MAX_COUNT: f64 = 1_000_000.0;
 /// answers cross through; the constructor says so otherwise. `free()`
 /// terminates the worker, errors a run in progress and releases every
 /// listener; cancelling a run's stream stops the worker's loop.
-#[wasm_bindgen(extends = LoopbridgeObject)]
+#[wasm_bindgen(private)]
 pub struct BlockingWorker {
     inner: Rc<Inner>,
 }
@@ -108,7 +107,6 @@ impl std::fmt::Debug for BlockingWorker {
     }
 }
 
-#[wasm_bindgen]
 impl BlockingWorker {
     /// Starts the worker. `options.handler(request)` answers each of its
     /// calls; `maxAnswerBytes` sizes the shared buffer.
@@ -118,10 +116,7 @@ impl BlockingWorker {
     /// `TypeError`/`RangeError` for bad options; an `Error` saying that
     /// cross-origin isolation (COOP/COEP) is needed when the page is not
     /// isolated; an `Error` if workers cannot be created here.
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "BlockingWorkerOptions")] options: JsValue,
-    ) -> Result<BlockingWorker, JsValue> {
+    pub fn new(options: JsValue) -> Result<BlockingWorker, JsValue> {
         ensure_alive()?;
         let parsed = Options::parse(&options, "BlockingWorker")?;
         let handler = match options.is_object() {
@@ -155,19 +150,34 @@ impl BlockingWorker {
             listeners: RefCell::new(None),
         });
         inner.listen();
-        Ok(BlockingWorker {
-            parent: LoopbridgeObject.into(),
-            inner,
-        })
+        Ok(BlockingWorker { inner })
     }
 
     /// Why a `BlockingWorker` cannot work on this page (it is not
-    /// cross-origin isolated), or `undefined` when it can.
-    #[wasm_bindgen(js_name = whyUnavailable)]
+    /// cross-origin isolated), or `None` when it can.
     pub fn why_unavailable() -> Option<String> {
         isolation_problem().map(|_| format!("BlockingWorker {NOT_ISOLATED}"))
     }
+}
 
+/// `BlockingWorker.whyUnavailable()`: why a `BlockingWorker` cannot work on
+/// this page (it is not cross-origin isolated), or `undefined` when it can.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __loopbridgeWhyBlockingUnavailable, skip_typescript)]
+pub fn why_blocking_unavailable() -> Option<String> {
+    BlockingWorker::why_unavailable()
+}
+
+/// `new BlockingWorker(options)` for the package entry, which wraps what it
+/// returns in the public class (see `js/loopbridge.js`).
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __loopbridgeNewBlockingWorker, skip_typescript)]
+pub fn new_blocking_worker(options: JsValue) -> Result<BlockingWorker, JsValue> {
+    BlockingWorker::new(options)
+}
+
+#[wasm_bindgen]
+impl BlockingWorker {
     /// Asks the worker to run its sync loop: `count` blocking calls, one
     /// after another, of the page's handler with `{ index, message:
     /// "item <index>", delayMs }`, each waiting at most `timeoutMs`. Each
