@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMIUM ?= /usr/bin/chromium
 WASM_TARGET := --target wasm32-unknown-unknown
 
-.PHONY: demo serve build build-core size bench setup setup-test test lint test-wasm test-wasm-chrome test-wasm-firefox test-types test-page clean
+.PHONY: demo serve build build-core size bench setup setup-test test lint test-wasm test-wasm-chrome test-wasm-firefox test-types fuzz-builds test-page clean
 
 demo: setup build serve
 
@@ -18,8 +18,9 @@ serve:
 # entry that is the API (js/: loopbridge.js and its .d.ts).
 ENTRY := js/loopbridge.js js/public_class.js js/loopbridge.d.ts
 comma := ,
+# $(call package,dir,cargo flags,wasm-pack flags,profile): profile --release by default.
 define package
-	wasm-pack build --target web --release --out-dir $(1) --out-name loopbridge_glue $(3) -- $(2)
+	wasm-pack build --target web $(or $(4),--release) --out-dir $(1) --out-name loopbridge_glue $(3) -- $(2)
 	cp $(ENTRY) $(1)/
 endef
 
@@ -33,7 +34,7 @@ setup:
 setup-test:
 	@scripts/setup.sh --test
 
-test: setup-test lint test-wasm build size test-types test-page
+test: setup-test lint test-wasm build size test-types fuzz-builds test-page
 	@echo "make test: all passed"
 
 lint:
@@ -42,6 +43,7 @@ lint:
 	cargo clippy $(WASM_TARGET) --features bench,talc -- -D warnings
 	cargo clippy $(WASM_TARGET) --no-default-features --all-targets -- -D warnings
 	cargo clippy $(WASM_TARGET) --no-default-features --features jspi,talc -- -D warnings
+	cargo clippy $(WASM_TARGET) --features probe -- -D warnings
 
 # The core alone (no ThreadCounter/SharedCounter, no demo exports): the smallest module.
 build-core: setup
@@ -50,6 +52,15 @@ build-core: setup
 # Fails if a release build is over its gzip budget (scripts/size.mjs).
 size: build build-core
 	node scripts/size.mjs
+
+# The builds the hostile-input test fuzzes (tests/e2e/hostile.test.mjs), served
+# from www/fuzz/: default features (dlmalloc) and talc, release and debug, each
+# with the `probe` exports that check the stack and heap after every call.
+fuzz-builds: setup
+	$(call package,www/fuzz/default-release,--features probe,--no-pack)
+	$(call package,www/fuzz/default-debug,--features probe,--no-pack,--dev)
+	$(call package,www/fuzz/talc-release,--features probe$(comma)talc,--no-pack)
+	$(call package,www/fuzz/talc-debug,--features probe$(comma)talc,--no-pack,--dev)
 
 # The wasm-bindgen-test suites (and doc examples, compiled), debug and release,
 # in headless Chromium and Firefox.
@@ -78,4 +89,4 @@ bench: setup-test size
 
 clean:
 	cargo clean
-	rm -rf www/pkg
+	rm -rf www/pkg www/jspi/pkg www/bench/pkg www/fuzz

@@ -5,10 +5,11 @@
 // Some helpers serve only the optional exports (features `offthread`, `demos`).
 #![cfg_attr(not(all(feature = "offthread", feature = "demos")), allow(dead_code))]
 
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
 
+use crate::platform;
 use crate::Error;
 
 /// The largest delay `setTimeout` honours (2^31 - 1 ms, about 24.8 days).
@@ -126,21 +127,19 @@ pub(crate) fn optional_string(value: &JsValue, context: &str) -> Result<Option<S
     })
 }
 
-/// A function, or `None` for `null`/`undefined`.
+/// A function, or `None` for `null`/`undefined`. Checked with `typeof`,
+/// which runs no user code (a Proxy's traps included).
 pub(crate) fn optional_function(value: &JsValue, context: &str) -> Result<Option<Function>, Error> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
-    value
-        .dyn_ref::<Function>()
-        .cloned()
-        .map(Some)
-        .ok_or_else(|| {
-            Error::Type(format!(
-                "{context} must be a function or null, got {}",
-                describe(value)
-            ))
-        })
+    if !value.is_function() {
+        return Err(Error::Type(format!(
+            "{context} must be a function or null, got {}",
+            describe(value)
+        )));
+    }
+    Ok(Some(value.clone().unchecked_into()))
 }
 
 /// A short, safe description of a JS value for error messages. Never calls
@@ -234,16 +233,13 @@ pub(crate) fn optional_signal(
     if value.is_undefined() {
         return Ok(None);
     }
-    value
-        .dyn_ref::<AbortSignal>()
-        .cloned()
-        .map(Some)
-        .ok_or_else(|| {
-            Error::Type(format!(
-                "{context} must be an AbortSignal, got {}",
-                describe(value)
-            ))
-        })
+    if !platform::is_abort_signal(value) {
+        return Err(Error::Type(format!(
+            "{context} must be an AbortSignal, got {}",
+            describe(value)
+        )));
+    }
+    Ok(Some(value.clone().unchecked_into()))
 }
 
 /// One of `choices`; `undefined` gives `None`.
@@ -303,7 +299,7 @@ fn array_of<T>(
     max_len: usize,
     element: impl Fn(&JsValue, &str) -> Result<T, Error>,
 ) -> Result<Vec<T>, JsValue> {
-    if !value.is_instance_of::<Array>() {
+    if !platform::is_array(value) {
         return Err(Error::Type(format!(
             "{context} must be an array of {kind}, got {}",
             describe(value)

@@ -170,7 +170,7 @@ pub fn wait_for_export(
 ) -> Result<JsValue, JsValue> {
     let _frame = JspiFrame::enter();
     ensure_alive()?;
-    wait_for(Promise::resolve(&promise))?
+    wait_for(crate::platform::resolve(&promise)?)?
 }
 
 /// The same synchronous wait from a plain (non-JSPI) export: there is no
@@ -185,5 +185,5 @@ pub fn wait_for_without_jspi(
     #[wasm_bindgen(unchecked_param_type = "unknown")] promise: JsValue,
 ) -> Result<JsValue, JsValue> {
     ensure_alive()?;
-    wait_for(Promise::resolve(&promise))?
+    wait_for(crate::platform::resolve(&promise)?)?
 }

@@ -57,6 +57,9 @@ mod listeners;
 mod offthread;
 mod output;
 mod panic;
+mod platform;
+#[cfg(feature = "probe")]
+mod probe;
 #[cfg(feature = "demos")]
 mod samples;
 mod stream;

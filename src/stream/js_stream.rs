@@ -13,6 +13,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStream, ReadableStreamDefaultReader};
 
 use crate::input::describe;
+use crate::platform;
 use crate::Error;
 
 /// The chunks of a JS `ReadableStream` or async iterable, as a Rust `Stream`
@@ -76,8 +77,8 @@ impl JsStream {
     /// throws or returns a non-object; a locked stream as in
     /// [`from_readable_stream`](JsStream::from_readable_stream).
     pub fn from_async_iterable(value: &JsValue) -> Result<JsStream, JsValue> {
-        if let Some(stream) = value.dyn_ref::<ReadableStream>() {
-            return JsStream::from_readable_stream(stream);
+        if platform::is_readable_stream(value) {
+            return JsStream::from_readable_stream(value.unchecked_ref());
         }
         let not_iterable = || {
             JsValue::from(Error::Type(format!(
@@ -119,7 +120,7 @@ impl JsStream {
                     ))
                 })?;
                 // A non-Promise result is adopted like `await` would.
-                Ok(Promise::resolve(&next.call0(iterator)?))
+                platform::resolve(&next.call0(iterator)?)
             }
         }
     }
@@ -212,7 +213,7 @@ impl Drop for JsStream {
                 .ok()
                 .and_then(|method| method.dyn_into::<Function>().ok())
                 .and_then(|method| method.call0(iterator).ok())
-                .map(|result| Promise::resolve(&result)),
+                .and_then(|result| platform::resolve(&result).ok()),
         };
         if let Some(cancelled) = cancelled {
             wasm_bindgen_futures::spawn_local(async move {

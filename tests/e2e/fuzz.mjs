@@ -43,16 +43,26 @@ export const FORBIDDEN_MESSAGE = /null pointer passed to rust|recursive use of a
 
 /**
  * The fuzzer, run in the page: `page.evaluate(fuzzInPage, options)`.
- * options: { seed, calls, timeBudgetMs, hangMs, threadHangMs, forbidden (RegExp source) }.
- * Resolves { calls, outcomes, failures, notes, memory, ... }.
+ * options: { seed, calls, timeBudgetMs, hangMs, threadHangMs, forbidden (RegExp
+ * source), dir (the build's folder, default '/pkg/') }.
+ * The entry (`loopbridge.js`) is fuzzed with specs; the glue's own function
+ * exports (internal) with anything. Where the build has the `probe` feature,
+ * after every call the shadow stack must stand where it stood before the
+ * first, and the heap must still hand out whole blocks.
+ * Resolves { calls, outcomes, failures, notes, memory, probes, ... }.
  */
 export async function fuzzInPage(options) {
   const {
-    seed, calls: maxCalls, timeBudgetMs, hangMs, threadHangMs, forbidden,
+    seed, calls: maxCalls, timeBudgetMs, hangMs, threadHangMs, forbidden, dir = '/pkg/',
   } = options;
   const FORBIDDEN = new RegExp(forbidden, 'i');
-  const m = await import('/pkg/loopbridge.js');
+  const m = await import(`${dir}loopbridge.js`);
+  const glue = await import(`${dir}loopbridge_glue.js`);
   const wasm = await m.default();
+  const PROBES = ['__loopbridgeProbeStack', '__loopbridgeProbeHeap'];
+  const probing = typeof glue.__loopbridgeProbeStack === 'function';
+  const stackBase = probing ? glue.__loopbridgeProbeStack() : null;
+  const probes = { checks: 0, stackMoves: 0, brokenHeap: 0 };
   const startedAt = performance.now();
 
   // ---- seeded PRNG (mulberry32) ---------------------------------------------
@@ -292,6 +302,28 @@ export async function fuzzInPage(options) {
     ['a String object', () => new String('hello')], // eslint-disable-line no-new-wrappers
     ['an object with a getter returning undefined', () => ({ get intervalMs() { return undefined; } })],
   ];
+  // Values whose getters or traps call back into loopbridge while the call
+  // that reads them runs: `reenter` (set below, once instances exist) frees
+  // or drives a live instance, or calls another export.
+  let reenter = () => {};
+  const reentrantGetters = () => {
+    const target = {};
+    for (const key of OPTION_KEYS) {
+      Object.defineProperty(target, key, { get() { reenter(); return undefined; }, enumerable: true, configurable: true });
+    }
+    return target;
+  };
+  const reentrantProxy = (target) => new Proxy(target, Object.fromEntries(TRAPS.map((trap) => [trap, (...args) => {
+    reenter();
+    return Reflect[trap](...args);
+  }])));
+  POOL.push(
+    ['an object whose getters call back into loopbridge', reentrantGetters],
+    ['a Proxy({}) whose traps call back into loopbridge', () => reentrantProxy({})],
+    ['a Proxy(function) whose traps call back into loopbridge', () => reentrantProxy(() => {})],
+    ['a Proxy([1, 2]) whose traps call back into loopbridge', () => reentrantProxy([1, 2])],
+    ['a Proxy(AbortSignal) whose traps call back into loopbridge', () => reentrantProxy(new AbortController().signal)],
+  );
   const anyValue = () => {
     const [description, make] = pick(POOL);
     return { value: make(), description };
@@ -455,7 +487,8 @@ export async function fuzzInPage(options) {
     },
     invokeSyncSteps: { args: [str] },
     liveStreamProducers: { args: [] },
-    startCounterHost: { args: [anyValue, anyValue], allow: { 'startCounterHost Error': isHostError } },
+    // The worker's hosts (glue exports), called on the page's main thread.
+    startCounterHost: { fn: () => glue.startCounterHost, args: [anyValue, anyValue], allow: { 'startCounterHost Error': isHostError } },
     yieldingWork: {
       args: [
         () => num(() => rand() * 20, 20),
@@ -475,13 +508,13 @@ export async function fuzzInPage(options) {
     };
   }
 
-  if (typeof m.startBlockingHost === 'function') {
+  if (typeof glue.startBlockingHost === 'function') {
     FREE.startBlockingHost = {
+      fn: () => glue.startBlockingHost,
       args: [anyValue, anyValue],
       allow: { 'startBlockingHost Error': (e) => is(e, Error) && /^(startBlockingHost|init\.)/.test(e.message) },
     };
   }
-  if (typeof m.install_panic_hook === 'function') FREE.install_panic_hook = { args: [] };
   if (typeof m.BlockingWorker?.whyUnavailable === 'function') {
     FREE['BlockingWorker.whyUnavailable'] = { fn: () => m.BlockingWorker.whyUnavailable, args: [] };
   }
@@ -546,10 +579,21 @@ export async function fuzzInPage(options) {
       if (!FREE[`${name}.${key}`]) FREE[`${name}.${key}`] = { fn: () => Class[key].bind(Class), args: [anyValue], generic: true };
     }
   }
+  // The glue's own function exports (internal: the workers' hosts, the
+  // entry's factories) are fuzzed with anything, like exports without a spec.
+  for (const name of Object.keys(glue)) {
+    if (['default', 'initSync', ...PROBES].includes(name) || typeof glue[name] !== 'function') continue;
+    if (m[name] === glue[name] || FREE[name]) continue;
+    FREE[`glue.${name}`] = {
+      fn: () => glue[name],
+      args: Array.from({ length: Math.max(glue[name].length, 1) }, () => anyValue),
+      generic: true,
+    };
+  }
   // Exports with no spec here (added since this file was written) are
   // fuzzed with anything: they must never trap, hang or leak a Rust-internal
   // error; the errors they throw are listed, not judged.
-  const SKIP = new Set(['default', 'initSync', 'LoopbridgeUnderlyingSource', 'LoopbridgeObject']); // see wrongThisInPage for the last two
+  const SKIP = new Set(['default', 'initSync']);
   const generic = [];
   for (const [name, value] of Object.entries(m)) {
     if (SKIP.has(name) || FREE[name] || CLASSES[name] || typeof value !== 'function') continue;
@@ -570,11 +614,26 @@ export async function fuzzInPage(options) {
   };
   const members = Object.fromEntries(Object.keys(CLASSES).map((name) => [name, membersOf(m[name])]));
 
+  const freedOnes = []; // a few freed instances, to call methods on
   const markFreed = (className, instance) => {
     instance.__fuzzFreed = true;
     const list = live[className];
     const at = list.indexOf(instance);
     if (at >= 0) list.splice(at, 1);
+    freedOnes.push(instance);
+    if (freedOnes.length > 8) freedOnes.shift();
+  };
+  /** A receiver that is not a live instance of `className`. */
+  const wrongThis = (className) => {
+    const others = Object.keys(CLASSES).filter((name) => name !== className && live[name].length > 0);
+    return pick([
+      () => described(pick(freedOnes) ?? {}, 'a freed instance'),
+      () => (others.length ? described(live[pick(others)][0], 'an instance of another class') : described({}, '{}')),
+      () => described({}, '{}'),
+      () => described(Object.create(m[className].prototype), `Object.create(${className}.prototype)`),
+      () => described(undefined, 'undefined'),
+      () => (live[className].length ? described(reentrantProxy(live[className][0]), 'a Proxy of a live instance') : described(null, 'null')),
+    ])();
   };
   /** onTick callbacks, some calling back into their own counter. */
   const callbackArg = (className, instance) => {
@@ -734,13 +793,34 @@ export async function fuzzInPage(options) {
       }
     };
     const fail = failHard;
+    const probe = () => {
+      if (!probing) return;
+      probes.checks += 1;
+      const stack = glue.__loopbridgeProbeStack();
+      if (stack !== stackBase) {
+        probes.stackMoves += 1;
+        failHard(`the shadow stack moved by ${stackBase - stack} bytes (a JS error thrown through Rust frames)`);
+      }
+      let whole;
+      try {
+        whole = glue.__loopbridgeProbeHeap(index);
+      } catch (error) {
+        whole = `${error?.name}: ${error?.message}`;
+      }
+      if (whole !== true) {
+        probes.brokenHeap += 1;
+        failHard(`the heap is broken after this call: ${whole}`);
+      }
+    };
     let value;
     try {
       value = fn();
     } catch (error) {
+      probe();
       judge(classify(error, allow), 'threw ');
       return;
     }
+    probe();
     if (onValue) {
       const problem = onValue(value);
       if (problem) fail(problem);
@@ -856,6 +936,13 @@ export async function fuzzInPage(options) {
     const instance = pick(list);
     const { name, descriptor } = pick(members[className]);
     const allow = CLASSES[className].allow;
+    if (chance(0.05)) {
+      // The wrong `this`: refused with a TypeError before wasm is entered.
+      const receiver = wrongThis(className);
+      const call = descriptor.get ? () => descriptor.get.call(receiver.value) : () => descriptor.value.call(receiver.value, anyValue().value);
+      run(`${className}.prototype.${name} on ${receiver.description}`, call, { allow, strict: true });
+      return true;
+    }
     const strict = !CLASSES[className].generic;
     const hang = ['ThreadCounter', 'BlockingWorker'].includes(className) ? threadHangMs : hangMs;
     if (descriptor.get) {
@@ -915,6 +1002,29 @@ export async function fuzzInPage(options) {
     markFreed(className, instance);
     run(`${className}#${how === 'free' ? 'free()' : '[Symbol.dispose]()'}`, () => (how === 'free' ? instance.free() : instance[Symbol.dispose]()), { strict: !CLASSES[className].generic });
     return true;
+  };
+
+  reenter = () => {
+    if (!chance(0.5)) return;
+    const className = pick(Object.keys(CLASSES));
+    const instance = live[className][0];
+    switch (int(4)) {
+      case 0:
+        if (instance) {
+          markFreed(className, instance);
+          instance.free();
+        }
+        break;
+      case 1:
+        if (instance && typeof instance.stop === 'function') track(instance.stop());
+        break;
+      case 2:
+        if (instance) void instance.running;
+        break;
+      default:
+        m.liveStreamProducers();
+        m.invokeSyncSteps('re-entered');
+    }
   };
 
   // ---- the run ---------------------------------------------------------------
@@ -986,6 +1096,7 @@ export async function fuzzInPage(options) {
     producersAfter: producers,
     memoryBefore,
     memoryAfter: wasm.memory.buffer.byteLength,
+    probes: probing ? probes : null,
   };
 }
 
@@ -993,8 +1104,8 @@ export async function fuzzInPage(options) {
  * Run in the page after the fuzz: does the module still do its job?
  * Resolves what each check saw; the test compares.
  */
-export async function healthCheckInPage() {
-  const m = await import('/pkg/loopbridge.js');
+export async function healthCheckInPage(dir = '/pkg/') {
+  const m = await import(`${dir}loopbridge.js`);
   const wasm = await m.default();
   const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
   const until = async (condition, ms = 5000) => {

@@ -1,11 +1,15 @@
-// Hostile input: every export of the release package, and every method and
-// getter of every exported class, called thousands of times with seeded,
+// Hostile input: every export of the package, and every method and getter
+// of every exported class, called thousands of times with seeded,
 // generated arguments (fuzz.mjs: undefined, NaN, ±Infinity, -0, huge and
 // fractional numbers, BigInt, symbols, lone surrogates, markup, throwing
 // getters, Proxies whose every trap throws, sparse and huge arrays, aborted
 // and aborting signals, locked and errored streams, re-entrant callbacks...).
 // Each call must return, or throw/reject a TypeError, a RangeError, or an
-// error the API documents; never trap, hang or leak a Rust-internal error.
+// error the API documents; never trap, hang or leak a Rust-internal error;
+// and (feature `probe`) leave the shadow stack where it stood and the heap
+// whole. It runs on four builds (`make fuzz-builds`, in www/fuzz/): default
+// features (dlmalloc, what a Rust user gets) and talc, each release and
+// debug, at least 25,000 calls each.
 // Exports added after fuzz.mjs was written are found and fuzzed too, with
 // anything, and held to the last rule only (the diagnostics name them).
 //
@@ -20,10 +24,11 @@ import {
 
 const SEED = fuzzSeed();
 const CALLS = 25000;
+const BUILDS = ['default-release', 'default-debug', 'talc-release', 'talc-debug'];
 const FUZZ = {
   seed: SEED,
   calls: CALLS,
-  timeBudgetMs: 35000, // stop calling after this, whatever the count
+  timeBudgetMs: 120000, // stop calling after this, whatever the count
   hangMs: 5000, // a Promise or stream step that takes longer is a hang
   threadHangMs: 10000, // ThreadCounter/BlockingWorker replies wait for a new worker to start
   forbidden: FORBIDDEN_MESSAGE.source,
@@ -44,57 +49,62 @@ after(async () => {
 });
 
 /** The health check's figures, compared with what a healthy module gives. */
-async function assertHealthy(page, t, label) {
-  const seen = await page.evaluate(healthCheckInPage);
+async function assertHealthy(page, t, label, dir = '/pkg/') {
+  const seen = await page.evaluate(healthCheckInPage, dir);
   t.diagnostic(`${label}: wasm memory ${seen.memoryBytes} bytes`);
   const { memoryBytes, ...checked } = seen;
   assert.deepEqual(checked, HEALTHY, `${label}: the module still works`);
 }
 
-test(`fuzzed calls never trap, hang or leak a Rust-internal error (seed ${SEED}; replay with LOOPBRIDGE_FUZZ_SEED=${SEED})`, async (t) => {
-  const context = await browser.newContext();
-  const page = await openBlank(context, server.url);
-  const result = await page.evaluate(fuzzInPage, FUZZ);
+for (const build of BUILDS) {
+  test(`${build} build: fuzzed calls never trap, hang, leak a Rust-internal error or break wasm memory (seed ${SEED}; replay with LOOPBRIDGE_FUZZ_SEED=${SEED})`, async (t) => {
+    const dir = `/fuzz/${build}/`;
+    const context = await browser.newContext();
+    const page = await openBlank(context, server.url);
+    const result = await page.evaluate(fuzzInPage, { ...FUZZ, dir });
 
-  t.diagnostic(`seed ${result.seed}: ${result.calls} calls in ${result.callingMs} ms (all settled after ${result.totalMs} ms)`);
-  t.diagnostic(`instances created: ${JSON.stringify(result.created)}; valid-but-slow values lowered: ${result.lowered}`);
-  for (const [outcome, n] of Object.entries(result.outcomes).sort((a, b) => b[1] - a[1])) {
-    t.diagnostic(`  ${String(n).padStart(5)}  ${outcome}`);
-  }
-  t.diagnostic(`console.error lines: ${result.consoleErrors} (callbacks that threw, simulated crashes), e.g. ${JSON.stringify(result.consoleSample.slice(0, 2))}`);
-  t.diagnostic(`slowest calls: ${JSON.stringify(result.slowest.slice(0, 3))}`);
-  t.diagnostic(`wasm memory: ${result.memoryBefore} -> ${result.memoryAfter} bytes; stream producers left alive: ${result.producersAfter}`);
-  if (result.lossy.length) {
-    // Documented as "joined, the chunks are exactly the message"; a string that
-    // is not well-formed UTF-16 comes back with U+FFFD instead (Rust strings are UTF-8).
-    t.diagnostic(`note: messages with lone surrogates come back with U+FFFD: ${result.lossy.join(', ')}`);
-  }
+    t.diagnostic(`seed ${result.seed}: ${result.calls} calls in ${result.callingMs} ms (all settled after ${result.totalMs} ms)`);
+    t.diagnostic(`instances created: ${JSON.stringify(result.created)}; valid-but-slow values lowered: ${result.lowered}`);
+    for (const [outcome, n] of Object.entries(result.outcomes).sort((a, b) => b[1] - a[1])) {
+      t.diagnostic(`  ${String(n).padStart(5)}  ${outcome}`);
+    }
+    t.diagnostic(`console.error lines: ${result.consoleErrors} (callbacks that threw, simulated crashes), e.g. ${JSON.stringify(result.consoleSample.slice(0, 2))}`);
+    t.diagnostic(`slowest calls: ${JSON.stringify(result.slowest.slice(0, 3))}`);
+    t.diagnostic(`wasm memory: ${result.memoryBefore} -> ${result.memoryAfter} bytes; stream producers left alive: ${result.producersAfter}`);
+    if (result.lossy.length) {
+      // Documented as "joined, the chunks are exactly the message"; a string that
+      // is not well-formed UTF-16 comes back with U+FFFD instead (Rust strings are UTF-8).
+      t.diagnostic(`note: messages with lone surrogates come back with U+FFFD: ${result.lossy.join(', ')}`);
+    }
 
-  t.diagnostic(`exports fuzzed with a spec: ${result.exports.specified.join(', ')}`);
-  if (result.exports.generic.length) {
-    // Added since this file was written: fuzzed with anything, checked for
-    // traps, hangs and Rust-internal errors only. Give them a spec in fuzz.mjs.
-    t.diagnostic(`exports fuzzed WITHOUT a spec: ${result.exports.generic.join(', ')}; their errors: ${JSON.stringify(result.unspecified)}`);
-  }
+    t.diagnostic(`exports fuzzed with a spec: ${result.exports.specified.join(', ')}`);
+    if (result.exports.generic.length) {
+      // Added since this file was written: fuzzed with anything, checked for
+      // traps, hangs and Rust-internal errors only. Give them a spec in fuzz.mjs.
+      t.diagnostic(`exports fuzzed WITHOUT a spec: ${result.exports.generic.join(', ')}; their errors: ${JSON.stringify(result.unspecified)}`);
+    }
 
-  const replay = `(seed ${SEED}; replay with LOOPBRIDGE_FUZZ_SEED=${SEED})`;
-  assert.ok(result.calls >= 2000, `thousands of calls: ${result.calls}`);
-  assert.deepEqual(result.failures, [], `${result.failureCount} calls went wrong ${replay}`);
-  assert.deepEqual(result.forbiddenConsole, [], `Rust-internal errors on the console ${replay}`);
-  assert.deepEqual(result.panics, [], `loopbridgepanic events ${replay}`);
-  // The caller's own errors may surface as uncaught (an async onTick
-  // callback that rejects: its Promise is not awaited, as with any event
-  // listener); a simulated worker crash racing free() is a known bug (see
-  // the todo test below).
-  const uncaught = result.uncaught.filter((line) => !line.includes('FuzzThrow') && !CRASH_RACING_FREE.test(line));
-  if (uncaught.length !== result.uncaught.length) t.diagnostic(`uncaught, all the caller's own or the known crash/free race: ${JSON.stringify(result.uncaught)}`);
-  assert.deepEqual(uncaught, [], `uncaught errors ${replay}`);
-  assert.deepEqual(result.notes, [], `odd values seen by callbacks ${replay}`);
-  assert.equal(result.producersAfter, 0, 'every stream producer was dropped');
+    t.diagnostic(`probes after each call: ${JSON.stringify(result.probes)}`);
+    const replay = `(${build}, seed ${SEED}; replay with LOOPBRIDGE_FUZZ_SEED=${SEED})`;
+    assert.ok(result.calls >= CALLS, `at least ${CALLS} calls: ${result.calls}`);
+    assert.ok(result.probes && result.probes.checks >= CALLS, `the build has the probes, checked after every call: ${JSON.stringify(result.probes)}`);
+    assert.deepEqual(result.failures, [], `${result.failureCount} calls went wrong ${replay}`);
+    assert.deepEqual(result.forbiddenConsole, [], `Rust-internal errors on the console ${replay}`);
+    assert.deepEqual(result.panics, [], `loopbridgepanic events ${replay}`);
+    // The caller's own errors may surface as uncaught (an async onTick
+    // callback that rejects: its Promise is not awaited, as with any event
+    // listener); a simulated worker crash racing free() is a known bug (see
+    // the todo test below).
+    const uncaught = result.uncaught.filter((line) => !line.includes('FuzzThrow') && !CRASH_RACING_FREE.test(line));
+    if (uncaught.length !== result.uncaught.length) t.diagnostic(`uncaught, all the caller's own or the known crash/free race: ${JSON.stringify(result.uncaught)}`);
+    assert.deepEqual(uncaught, [], `uncaught errors ${replay}`);
+    assert.deepEqual(result.notes, [], `odd values seen by callbacks ${replay}`);
+    assert.equal(result.producersAfter, 0, 'every stream producer was dropped');
 
-  await assertHealthy(page, t, 'after the fuzz');
-  await context.close();
-});
+    await assertHealthy(page, t, 'after the fuzz', dir);
+    await context.close();
+  });
+}
 
 /**
  * Calls every method and getter of every exported class on receivers that

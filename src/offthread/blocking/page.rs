@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStream, Worker};
@@ -19,6 +19,7 @@ use crate::input::{describe, Options, MAX_TIMER_MS};
 use crate::offthread::package_worker::{self, WorkerHandlers};
 use crate::output::plain_object;
 use crate::panic::ensure_alive;
+use crate::platform;
 use crate::stream::{into_readable_stream, StreamOptions};
 use crate::Error;
 
@@ -356,7 +357,10 @@ impl Inner {
         let weak = Rc::downgrade(self);
         wasm_bindgen_futures::spawn_local(async move {
             let outcome = match called {
-                Ok(value) => JsFuture::from(Promise::resolve(&value)).await,
+                Ok(value) => match platform::resolve(&value) {
+                    Ok(promise) => JsFuture::from(promise).await,
+                    Err(error) => Err(error),
+                },
                 Err(error) => Err(error),
             };
             let Some(inner) = weak.upgrade() else {

@@ -1,0 +1,64 @@
+//! Questions about JS values that run no user code and cannot throw through
+//! Rust: whether a value is a genuine `AbortSignal` or `ReadableStream` or
+//! an array, and `Promise.resolve` that reports what it throws.
+//!
+//! `instanceof` asks a Proxy's `getPrototypeOf` trap, so a Proxy can pass
+//! for an `AbortSignal` and then make the first real use throw, from inside
+//! Rust, where a thrown error is not cleaned up after (see `js/public_class.js`).
+//! A platform object is recognised instead by calling one of its own getters
+//! with the value as `this`: only a genuine one answers, and no trap runs.
+
+use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
+    fn array_is_array(value: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(js_namespace = Promise, js_name = resolve, catch)]
+    fn promise_resolve(value: &JsValue) -> Result<Promise, JsValue>;
+}
+
+thread_local! {
+    static ABORTED_GETTER: Option<Function> = own_getter("AbortSignal", "aborted");
+    static LOCKED_GETTER: Option<Function> = own_getter("ReadableStream", "locked");
+}
+
+/// `Class.prototype`'s own getter `name`, as the page had it when first asked.
+fn own_getter(class: &str, name: &str) -> Option<Function> {
+    let class = Reflect::get(&js_sys::global(), &class.into()).ok()?;
+    let prototype = Reflect::get(&class, &"prototype".into()).ok()?;
+    let descriptor =
+        Reflect::get_own_property_descriptor(prototype.dyn_ref::<js_sys::Object>()?, &name.into())
+            .ok()?;
+    Reflect::get(&descriptor, &"get".into())
+        .ok()?
+        .dyn_into()
+        .ok()
+}
+
+fn answers(getter: &Option<Function>, value: &JsValue) -> bool {
+    value.is_object() && getter.as_ref().is_some_and(|get| get.call0(value).is_ok())
+}
+
+/// Whether `value` is a genuine `AbortSignal`.
+pub(crate) fn is_abort_signal(value: &JsValue) -> bool {
+    ABORTED_GETTER.with(|getter| answers(getter, value))
+}
+
+/// Whether `value` is a genuine `ReadableStream`.
+pub(crate) fn is_readable_stream(value: &JsValue) -> bool {
+    LOCKED_GETTER.with(|getter| answers(getter, value))
+}
+
+/// `Array.isArray(value)`: true for an array or a Proxy of one, false for
+/// anything else, a revoked Proxy included.
+pub(crate) fn is_array(value: &JsValue) -> bool {
+    array_is_array(value).unwrap_or(false)
+}
+
+/// `Promise.resolve(value)`, or what it threw (a Promise whose
+/// `constructor` getter throws, say).
+pub(crate) fn resolve(value: &JsValue) -> Result<Promise, JsValue> {
+    promise_resolve(value)
+}
