@@ -17,7 +17,6 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use futures::FutureExt;
 
 use crate::clock::now_ms;
-use crate::task::spawn;
 
 /// How [`gather`] runs its tasks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,36 +102,36 @@ where
             }
         }
         Mode::Concurrent => {
-            let started = Rc::new(RefCell::new(vec![None; records.len()]));
+            // Every task is polled by this one future (no task of its own
+            // each): they run concurrently on the one thread all the same,
+            // and dropping the set cancels what is still running.
+            let started: Rc<RefCell<Vec<Option<f64>>>> =
+                Rc::new(RefCell::new(vec![None; records.len()]));
             let mut running: FuturesUnordered<_> = tasks
                 .into_iter()
                 .enumerate()
                 .map(|(index, task)| {
                     let started = Rc::clone(&started);
-                    let handle = spawn(async move {
+                    async move {
                         started.borrow_mut()[index] = Some(now_ms());
                         let outcome = task.await;
-                        (outcome, now_ms())
-                    });
-                    async move { (index, handle.await) }
+                        (index, outcome, now_ms())
+                    }
                 })
                 .collect();
-            let mut record = |index: usize, joined: Result<_, _>| {
-                let Ok((outcome, end_ms)) = joined else {
-                    return false; // only aborted by us, below
-                };
-                let failed = Result::is_err(&outcome);
+            let mut record = |(index, outcome, end_ms): (usize, Result<T, E>, f64)| {
+                let failed = outcome.is_err();
                 records[index].end_ms = Some(end_ms);
                 records[index].outcome = Some(outcome);
                 failed
             };
-            while let Some((index, joined)) = running.next().await {
-                if record(index, joined) && on_error == OnError::FailFast {
+            while let Some(done) = running.next().await {
+                if record(done) && on_error == OnError::FailFast {
                     // Tasks that finished by the time the failure was seen
                     // (the same timer may have ended several) are finished,
                     // not cancelled: take their outcomes too.
-                    while let Some(Some((index, joined))) = running.next().now_or_never() {
-                        record(index, joined);
+                    while let Some(Some(done)) = running.next().now_or_never() {
+                        record(done);
                     }
                     break;
                 }

@@ -268,12 +268,25 @@ pub(crate) fn optional_choice(
 }
 
 /// An array of at most `max_len` numbers, each finite and in `min..=max`.
+/// An array of plain numbers crosses into wasm in one copy; anything else
+/// is read element by element, for an error that names the element.
 pub(crate) fn number_array(
     value: &JsValue,
     context: &str,
     (min, max): (f64, f64),
     max_len: usize,
 ) -> Result<Vec<f64>, JsValue> {
+    if platform::is_array(value) {
+        if let Some(numbers) = platform::plain_numbers(value, max_len)? {
+            let numbers = numbers.to_vec();
+            if numbers
+                .iter()
+                .all(|n| n.is_finite() && (min..=max).contains(n))
+            {
+                return Ok(numbers);
+            }
+        }
+    }
     array_of(value, context, "numbers", max_len, |element, name| {
         number(element, name, min, max)
     })

@@ -1,6 +1,7 @@
 //! Questions about JS values that run no user code and cannot throw through
 //! Rust: whether a value is a genuine `AbortSignal` or `ReadableStream` or
-//! an array, and `Promise.resolve` that reports what it throws.
+//! an array, and `Promise.resolve` that reports what it throws; and an
+//! array of numbers read in one go (whose getters, if any, do run).
 //!
 //! `instanceof` asks a Proxy's `getPrototypeOf` trap, so a Proxy can pass
 //! for an `AbortSignal` and then make the first real use throw, from inside
@@ -8,8 +9,26 @@
 //! A platform object is recognised instead by calling one of its own getters
 //! with the value as `this`: only a genuine one answers, and no trap runs.
 
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Float64Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(inline_js = r#"
+export function plainNumbers(array, max) {
+  const length = array.length;
+  if (typeof length !== 'number' || !(length <= max)) return null;
+  const numbers = new Float64Array(length);
+  for (let i = 0; i < length; i += 1) {
+    const value = array[i];
+    if (typeof value !== 'number') return null;
+    numbers[i] = value;
+  }
+  return numbers;
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = plainNumbers, catch)]
+    fn plain_numbers_in_js(array: &JsValue, max: f64) -> Result<Option<Float64Array>, JsValue>;
+}
 
 #[wasm_bindgen]
 extern "C" {
@@ -55,6 +74,13 @@ pub(crate) fn is_readable_stream(value: &JsValue) -> bool {
 /// anything else, a revoked Proxy included.
 pub(crate) fn is_array(value: &JsValue) -> bool {
     array_is_array(value).unwrap_or(false)
+}
+
+/// The elements of `array` (an array, per [`is_array`]) in one copy, if
+/// there are at most `max` and all are numbers; `None` otherwise. Reading
+/// them runs their getters, like any read; what a getter throws comes back.
+pub(crate) fn plain_numbers(array: &JsValue, max: usize) -> Result<Option<Float64Array>, JsValue> {
+    plain_numbers_in_js(array, max as f64)
 }
 
 /// `Promise.resolve(value)`, or what it threw (a Promise whose

@@ -6,7 +6,7 @@ use std::cell::Cell;
 use std::time::Duration;
 
 use futures::stream::{self, StreamExt};
-use js_sys::{Array, Promise};
+use js_sys::{Float64Array, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::ReadableStream;
@@ -15,11 +15,25 @@ use crate::chunks::chunk_message;
 use crate::clock::now_ms;
 use crate::gather::{gather as gather_tasks, Mode, OnError};
 use crate::input::{self, Options, MAX_SAFE_INTEGER, MAX_TIMER_MS};
-use crate::output::plain_object;
 use crate::panic::ensure_alive;
 use crate::stream::{into_readable_stream, StreamOptions};
 use crate::timers::sleep;
 use crate::Error;
+
+#[wasm_bindgen(module = "/src/gather_report.js")]
+extern "C" {
+    /// The report object from six numbers per task (see the file).
+    #[wasm_bindgen(js_name = gatherReport)]
+    fn gather_report(
+        mode: &str,
+        on_error: &str,
+        total_ms: f64,
+        numbers: &Float64Array,
+    ) -> js_sys::Object;
+    /// The `GatherError` of a failFast run whose task `index` failed first.
+    #[wasm_bindgen(js_name = gatherError)]
+    fn gather_error(report: &js_sys::Object, index: f64) -> js_sys::Error;
+}
 
 #[wasm_bindgen(typescript_custom_section)]
 const SAMPLE_TYPES: &str = r#"
@@ -254,15 +268,16 @@ pub fn gather(
             .integer("failIndex", 0.0, last_index)?
             .map(|i| i as usize);
 
+        // Each task's value (or error) is its text, which the report writes
+        // in JS: "task <index> done after <ms> ms" (or "failed on purpose").
         let tasks = durations.iter().enumerate().map(|(index, &ms)| async move {
-            let shown = input::show_number(ms);
             if ms > 0.0 {
                 sleep(Duration::from_secs_f64(ms / 1000.0)).await;
             }
             if fail_index == Some(index) {
-                Err(format!("task {index} failed on purpose after {shown} ms"))
+                Err(())
             } else {
-                Ok(format!("task {index} done after {shown} ms"))
+                Ok(())
             }
         });
         let mode_used = if mode == "sequential" {
@@ -279,45 +294,30 @@ pub fn gather(
         let records = gather_tasks(tasks, mode_used, policy).await;
         let total_ms = now_ms() - started;
 
-        let since_start = |ms: Option<f64>| ms.map_or(JsValue::NULL, |ms| (ms - started).into());
-        let mut first_error: Option<(usize, String)> = None;
-        let tasks: Array = records
+        let since_start = |ms: Option<f64>| ms.map_or(f64::NAN, |ms| ms - started);
+        let mut numbers = Vec::with_capacity(records.len() * 6);
+        for record in &records {
+            numbers.extend([
+                record.index as f64,
+                durations[record.index],
+                since_start(record.start_ms),
+                since_start(record.end_ms),
+                f64::from(u8::from(matches!(record.outcome, Some(Ok(()))))),
+                f64::from(u8::from(record.outcome.is_none())),
+            ]);
+        }
+        let report = gather_report(
+            mode,
+            on_error,
+            total_ms,
+            &Float64Array::from(numbers.as_slice()),
+        );
+        let first_failure = records
             .iter()
-            .map(|record| {
-                let (ok, value, error) = match &record.outcome {
-                    Some(Ok(value)) => (true, Some(value.clone()), None),
-                    Some(Err(error)) => (false, None, Some(error.clone())),
-                    None => (false, None, None),
-                };
-                if let (None, Some(error)) = (&first_error, &error) {
-                    first_error = Some((record.index, error.clone()));
-                }
-                let mut fields = vec![
-                    ("index", (record.index as f64).into()),
-                    ("durationMs", durations[record.index].into()),
-                    ("startMs", since_start(record.start_ms)),
-                    ("endMs", since_start(record.end_ms)),
-                    ("ok", ok.into()),
-                    ("cancelled", record.outcome.is_none().into()),
-                ];
-                fields.extend(value.map(|v| ("value", v.into())));
-                fields.extend(error.map(|e| ("error", e.into())));
-                JsValue::from(plain_object(&fields))
-            })
-            .collect();
-        let report = plain_object(&[
-            ("mode", mode.into()),
-            ("onError", on_error.into()),
-            ("totalMs", total_ms.into()),
-            ("tasks", tasks.into()),
-        ]);
-        match first_error {
-            Some((index, message)) if policy == OnError::FailFast => {
-                let error = js_sys::Error::new(&message);
-                error.set_name("GatherError");
-                let _ = js_sys::Reflect::set(&error, &"index".into(), &(index as f64).into());
-                let _ = js_sys::Reflect::set(&error, &"report".into(), &report);
-                Err(error.into())
+            .find(|record| matches!(record.outcome, Some(Err(()))));
+        match first_failure {
+            Some(record) if policy == OnError::FailFast => {
+                Err(gather_error(&report, record.index as f64).into())
             }
             _ => Ok(report.into()),
         }

@@ -37,7 +37,8 @@ const MAX_SKIP = 64;
 // message that ends a slice goes through a channel made for it and closed
 // after it, so nothing stays registered between slices.
 let sliceStart = -1;
-let skip = 0;
+/** Reads that may be answered before the clock is read again. */
+let allowance = 0;
 let stride = 0;
 let since = 0;
 let lastCheck = 0;
@@ -47,7 +48,7 @@ const afterSlice = [];
 function endSlice() {
   posted = false;
   sliceStart = -1;
-  skip = 0;
+  allowance = 0;
   stride = 0;
   for (const run of afterSlice.splice(0)) run();
 }
@@ -79,7 +80,7 @@ function sliceDeadline() {
     sliceStart = performance.now();
     lastCheck = sliceStart;
     since = 0;
-    skip = 0;
+    allowance = 0;
     stride = 0;
     postEndOfSlice();
   }
@@ -87,29 +88,31 @@ function sliceDeadline() {
 }
 
 /**
- * Whether the current slice is used up; called once per read. The clock is
- * read only as often as needed (slice.rs, `SliceClock`): after each reading,
- * as many reads are skipped as, at the pace seen so far, use at most a
- * quarter of the time left, but at most twice as many (plus one) as the last
- * time, and never more than MAX_SKIP.
+ * How many reads may be answered now: 0 once the current slice is used up.
+ * The clock is read only as often as needed (slice.rs, `SliceClock`): after
+ * each reading, as many more reads are allowed as, at the pace seen so far,
+ * use at most a quarter of the time left, but at most twice as many (plus
+ * one) as the last time, and never more than MAX_SKIP. `spendReads(n)` takes
+ * the reads answered out of the allowance.
  */
-function sliceIsOver() {
-  if (sliceStart >= 0 && skip > 0) {
-    skip -= 1;
-    since += 1;
-    return false;
-  }
+function readsAllowed() {
+  if (sliceStart >= 0 && allowance > 0) return allowance;
   const deadline = sliceDeadline();
   const now = performance.now();
   const left = deadline - now;
-  if (left <= 0) return true;
+  if (left <= 0) return 0;
   const perRead = (now - lastCheck) / Math.max(1, since);
   const affordable = perRead > 0 ? Math.floor(left / 4 / perRead) : MAX_SKIP;
-  skip = Math.min(affordable, stride * 2 + 1, MAX_SKIP);
-  stride = skip;
-  since = 1;
+  stride = Math.min(affordable, stride * 2 + 1, MAX_SKIP);
+  allowance = 1 + stride;
+  since = 0;
   lastCheck = now;
-  return false;
+  return allowance;
+}
+
+function spendReads(reads) {
+  allowance -= reads;
+  since += reads;
 }
 
 // ---- what holds a source ----------------------------------------------------
@@ -156,6 +159,12 @@ class Source {
     return this.buffer.length - this.head;
   }
 
+  /** Chunks produced and not yet read: in the buffer, and in the stream's own queue. */
+  get ahead() {
+    const queued = this.controller ? -(this.controller.desiredSize ?? 0) : 0;
+    return this.buffered + Math.max(0, queued);
+  }
+
   start(controller) {
     this.controller = controller;
     if (this.signal?.aborted) {
@@ -171,9 +180,12 @@ class Source {
     if (this.mark > 0) queueMicrotask(() => this.refill());
   }
 
-  /** The stream asks for a chunk: a read waits and its queue is empty. */
+  /**
+   * The stream asks for a chunk: a read waits and the stream's own queue is
+   * empty (its high-water mark is 0, so it asks for nothing else).
+   */
   pull() {
-    if (this.buffered > 0 && sliceIsOver()) {
+    if (this.buffered > 0 && readsAllowed() === 0) {
       return new Promise((resolve) => macrotask(resolve)).then(() => this.pull());
     }
     if (this.answer()) return undefined;
@@ -186,21 +198,27 @@ class Source {
   }
 
   /**
-   * Answers a waiting read if it can: the next chunk, else the end or the
-   * failure once nothing is left before it. Whether it answered.
+   * Answers a waiting read if it can: with the next chunks (as many as the
+   * slice allows: the ones after the first wait in the stream's queue for
+   * the next reads, which the stream then answers without asking here),
+   * else with the end or the failure once nothing is left before it.
+   * Whether it answered.
    */
   answer() {
     if (this.done) return true;
     if (this.buffered > 0) {
-      const chunk = this.buffer[this.head];
-      this.buffer[this.head] = undefined;
-      this.head += 1;
+      const count = Math.min(this.buffered, Math.max(1, readsAllowed()));
+      spendReads(count);
+      for (let i = 0; i < count; i += 1) {
+        this.controller.enqueue(this.buffer[this.head]);
+        this.buffer[this.head] = undefined;
+        this.head += 1;
+      }
       if (this.head === this.buffer.length) {
         this.buffer = [];
         this.head = 0;
       }
-      this.controller.enqueue(chunk);
-      if (this.buffered <= this.mark / 2) this.refill();
+      if (this.ahead <= this.mark / 2) this.refill();
       return true;
     }
     if (this.failed) {
@@ -220,7 +238,7 @@ class Source {
   refill() {
     const rust = this.rust;
     if (!rust || this.waiting || this.filling) return;
-    const wanted = Math.max(this.mark, this.answered ? 1 : 0) - this.buffered;
+    const wanted = Math.max(this.mark, this.answered ? 1 : 0) - this.ahead;
     if (wanted <= 0) return;
     this.filling = true;
     let status;
@@ -255,7 +273,7 @@ class Source {
 
   woken() {
     this.waiting = false;
-    if (this.answered || this.buffered <= this.mark / 2) this.refill();
+    if (this.answered || this.ahead <= this.mark / 2) this.refill();
   }
 
   /** Answers the read that waits for Rust, if there is something to answer with. */

@@ -1,6 +1,8 @@
 // Stream throughput: 0..N-1 drained three ways from loopbridge's countStream,
 // the wasm-streams design it replaces, and two pure-JS streams.
-import { countStream, wasmStreamsCountStream } from './pkg/loopbridge.js';
+import { countStream } from './pkg/loopbridge.js';
+// Bench-only export (feature bench): internal, so from the glue.
+import { wasmStreamsCountStream } from './pkg/loopbridge_glue.js';
 import { oneAfterAnother } from './runner.js';
 import { CONSUMERS, jsAsyncGenerator, jsSyncPull } from './streams.js';
 
@@ -26,8 +28,8 @@ export function throughputGroup() {
       id: `throughput-${consumer}`,
       title: `stream throughput, ${consumer}`,
       baseline: BASELINE,
-      warmup: 1,
-      runs: 5,
+      warmup: 2,
+      runs: 11,
       metrics: [{ key: 'rate', label: 'throughput', unit: 'items/s' }],
       candidates: Object.keys(SOURCES),
       round: oneAfterAnother(SOURCES, async (make) => {
