@@ -29,15 +29,25 @@ export function summary(samples) {
   return { median, min: sorted[0], max: sorted.at(-1), samples };
 }
 
-/** candidate median / baseline median; null where it means nothing (a 0 or missing baseline). */
+/** candidate / baseline; null where it means nothing (a 0 or missing baseline). */
 export function ratio(value, base) {
-  if (value === null || base === null || base === 0) return null;
+  if (value === null || value === undefined || base === null || base === undefined || base === 0) return null;
   return value / base;
 }
 
 /**
+ * The median of the per-round ratios candidate / baseline. The two were
+ * measured back to back in each round, so drift between rounds (a busy
+ * machine, garbage collection, the JIT) cancels out of each ratio.
+ */
+export function pairedRatio(samples, baseSamples) {
+  const ratios = samples.map((value, i) => ratio(value, baseSamples[i])).filter((r) => r !== null);
+  return summary(ratios).median;
+}
+
+/**
  * A benchmark's result from its samples: one entry per metric, each with
- * every candidate's summary and its ratio to the baseline.
+ * every candidate's summary and its ratio to the baseline (paired by round).
  *
  * `bench`: { id, title, baseline, warmup, runs, metrics: [{ key, label, unit }] };
  * `samples`: { [candidate]: { [metricKey]: (number | null)[] } }.
@@ -51,12 +61,12 @@ export function benchmarkResult(bench, samples) {
     runs: bench.runs,
     metrics: bench.metrics.map(({ key, label, unit }) => {
       const stats = Object.entries(samples).map(([name, byMetric]) => ({ name, ...summary(byMetric[key]) }));
-      const base = stats.find((s) => s.name === bench.baseline).median;
+      const base = samples[bench.baseline][key];
       return {
         key,
         label,
         unit,
-        candidates: stats.map((s) => ({ ...s, ratio: ratio(s.median, base) })),
+        candidates: stats.map((s) => ({ ...s, ratio: pairedRatio(s.samples, base) })),
       };
     }),
   };

@@ -38,6 +38,51 @@ export async function drainWithReader(stream) {
   }
 }
 
+/**
+ * Ways to consume a stream for `ms` milliseconds: each resolves to how many
+ * chunks it saw by then, and cancels (or aborts) the stream. A window of
+ * time, not a count of items, so that every run spans many time slices and
+ * garbage collections, in every browser alike: figures that repeat.
+ */
+export const CONSUMERS_FOR = {
+  'reader.read()': async (stream, ms) => {
+    const deadline = performance.now() + ms;
+    const reader = stream.getReader();
+    let count = 0;
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) break;
+      count += 1;
+      if ((count & 63) === 0 && performance.now() > deadline) break;
+    }
+    await reader.cancel();
+    return count;
+  },
+  'for await': async (stream, ms) => {
+    const deadline = performance.now() + ms;
+    let count = 0;
+    // eslint-disable-next-line no-unused-vars
+    for await (const _ of stream) {
+      count += 1;
+      if ((count & 63) === 0 && performance.now() > deadline) break; // cancels the stream
+    }
+    return count;
+  },
+  'pipeTo(WritableStream)': async (stream, ms) => {
+    const deadline = performance.now() + ms;
+    const stop = new AbortController();
+    let count = 0;
+    const sink = new WritableStream({
+      write() {
+        count += 1;
+        if ((count & 63) === 0 && performance.now() > deadline) stop.abort();
+      },
+    });
+    await stream.pipeTo(sink, { signal: stop.signal }).catch(() => {});
+    return count;
+  },
+};
+
 /** Ways to consume a stream; each resolves to how many chunks it saw. */
 export const CONSUMERS = {
   'reader.read()': drainWithReader,
