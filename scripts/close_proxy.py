@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""An HTTP proxy for the wasm-bindgen-test pages in Chromium: it forwards each
+"""An HTTP proxy for the wasm-bindgen-test pages (Chromium and Firefox): it forwards each
 request to the runner's server on a connection of its own, closed after the
 response.
 
 Why: the runner's server (tiny_http 0.12) hands each connection to a thread
 pool that can lose a wake-up when several connections open at once; a
 connection left waiting in its queue is served only when another keep-alive
-connection closes, which Chromium never does while the page loads. The page
+connection closes, which a browser does not do while the page loads. The page
 then stays at "Loading scripts..." (one run in two on a 2-core machine).
 Connections that close after one response free their thread at once.
 

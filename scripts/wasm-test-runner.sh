@@ -4,8 +4,8 @@
 #
 # A page that never loads its test module (the runner's "Loading scripts...")
 # is not a test result, so it is retried; a suite that ran and failed is
-# reported at once, never retried. In Chromium it happened one run in two
-# until scripts/close_proxy.py; the retry stays for what else may stall.
+# reported at once, never retried. In Chromium and Firefox it happened one
+# run in two until scripts/close_proxy.py; the retry stays for what else may stall.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 log=$(mktemp)
@@ -14,10 +14,10 @@ proxy=""
 trap 'rm -f "$log" "$capabilities"; [ -n "$proxy" ] && kill "$proxy" 2>/dev/null' EXIT
 
 # Every crate of the workspace runs its tests from its own folder: one
-# webdriver.json for all. Chromium goes through scripts/close_proxy.py (why:
-# see there), so its copy gets the proxy's port.
+# webdriver.json for all. The browser goes through scripts/close_proxy.py
+# (why: see there), so this run's copy gets the proxy's port.
 cp "$root/webdriver.json" "$capabilities"
-if [ -n "${CHROMEDRIVER:-}" ]; then
+if [ -n "${CHROMEDRIVER:-}${GECKODRIVER:-}" ]; then
   exec {ports}< <(exec python3 "$root/scripts/close_proxy.py")
   proxy=$!
   read -r -u "$ports" port
@@ -26,6 +26,14 @@ if [ -n "${CHROMEDRIVER:-}" ]; then
     const [file, port] = process.argv.slice(1);
     const caps = JSON.parse(fs.readFileSync(file, "utf8"));
     caps["goog:chromeOptions"].args.push(`--proxy-server=http://127.0.0.1:${port}`, "--proxy-bypass-list=<-loopback>");
+    caps["moz:firefoxOptions"].prefs = {
+      ...caps["moz:firefoxOptions"].prefs,
+      "network.proxy.type": 1,
+      "network.proxy.http": "127.0.0.1",
+      "network.proxy.http_port": Number(port),
+      "network.proxy.no_proxies_on": "",
+      "network.proxy.allow_hijacking_localhost": true,
+    };
     fs.writeFileSync(file, JSON.stringify(caps));
   ' "$capabilities" "$port"
 fi
