@@ -7,26 +7,43 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMIUM ?= /usr/bin/chromium
 WASM_TARGET := --target wasm32-unknown-unknown
 
-.PHONY: demo serve build build-core size bench setup setup-test test lint test-wasm test-wasm-chrome test-wasm-firefox test-types fuzz-builds test-page clean
+.PHONY: demo serve build build-npm build-rust-user size bench setup setup-test test lint test-wasm test-wasm-chrome test-wasm-firefox test-types fuzz-builds test-page clean
 
 demo: setup build serve
 
 serve:
 	python3 scripts/serve.py --port $(PORT)
 
-# The package: wasm-bindgen's glue (loopbridge_glue.js, internal) plus the
-# entry that is the API (js/: loopbridge.js and its .d.ts).
-ENTRY := js/loopbridge.js js/public_class.js js/loopbridge.d.ts
+# Three builds, one per audience:
+# - the npm package (npm/, crate loopbridge-npm) -> target/npm-pkg: the glue
+#   (loopbridge_glue.js, internal) plus the entry that is the API (npm/js);
+# - the demo page's module (demo/, crate loopbridge-demo) -> www/pkg: the
+#   package plus the page's samples, with the demo entry (demo/js/demo.js);
+# - a Rust user's module (examples/rust-user) -> target/rust-user-pkg: it must
+#   export only its own items (tests/e2e/surfaces.test.mjs).
+NPM_ENTRY := npm/js/loopbridge.js npm/js/public_class.js npm/js/loopbridge.d.ts
+DEMO_ENTRY := $(NPM_ENTRY) demo/js/demo.js demo/js/demo.d.ts
 comma := ,
-# $(call package,dir,cargo flags,wasm-pack flags,profile): profile --release by default.
+# $(call package,crate dir,out dir,cargo flags,wasm-pack flags,profile,entry files):
+# profile --release by default, entry the demo's by default.
 define package
-	wasm-pack build --target web $(or $(4),--release) --out-dir $(1) --out-name loopbridge_glue $(3) -- $(2)
-	cp $(ENTRY) $(1)/
+	wasm-pack build $(1) --target web $(or $(5),--release) --out-dir $(CURDIR)/$(2) --out-name loopbridge_glue $(4) -- $(3)
+	cp $(or $(6),$(DEMO_ENTRY)) $(2)/
+	rm -f $(2)/.gitignore
 endef
 
 build: setup
-	$(call package,www/pkg,--features talc)
-	wasm-pack build --target web --release --out-dir www/jspi/pkg --no-pack --no-opt -- --no-default-features --features jspi,talc
+	$(call package,demo,www/pkg,--features talc,--no-pack)
+	wasm-pack build demo --target web --release --out-dir $(CURDIR)/www/jspi/pkg --out-name loopbridge_glue --no-pack --no-opt -- --features jspi,talc
+
+# The npm package: what `npm publish` would ship (its package.json is
+# npm/package.json: the entry is the only way in).
+build-npm: setup
+	$(call package,npm,target/npm-pkg,--features talc,--no-pack,,$(NPM_ENTRY) npm/package.json)
+
+# A Rust program that depends on the library (examples/rust-user).
+build-rust-user: setup
+	wasm-pack build examples/rust-user --target web --release --out-dir $(CURDIR)/target/rust-user-pkg --no-pack
 
 setup:
 	@scripts/setup.sh
@@ -34,45 +51,43 @@ setup:
 setup-test:
 	@scripts/setup.sh --test
 
-test: setup-test lint test-wasm build size test-types fuzz-builds test-page
+test: setup-test lint test-wasm build build-npm build-rust-user size test-types fuzz-builds test-page
 	@echo "make test: all passed"
 
 lint:
-	cargo fmt --check
-	cargo clippy $(WASM_TARGET) --all-targets -- -D warnings
-	cargo clippy $(WASM_TARGET) --features bench,talc -- -D warnings
-	cargo clippy $(WASM_TARGET) --no-default-features --all-targets -- -D warnings
-	cargo clippy $(WASM_TARGET) --no-default-features --features jspi,talc -- -D warnings
-	cargo clippy $(WASM_TARGET) --features probe -- -D warnings
-
-# The core alone (no ThreadCounter/SharedCounter, no demo exports): the smallest module.
-build-core: setup
-	$(call package,target/pkg-core,--no-default-features --features talc,--no-pack)
+	cargo fmt --all --check
+	cargo clippy $(WASM_TARGET) --workspace --all-targets -- -D warnings
+	cargo clippy $(WASM_TARGET) -p loopbridge --features jspi -- -D warnings
+	cargo clippy $(WASM_TARGET) -p loopbridge-demo --features bench,probe,talc -- -D warnings
+	cargo clippy $(WASM_TARGET) -p loopbridge-demo --features jspi,talc -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc $(WASM_TARGET) -p loopbridge --no-deps --features jspi
+	RUSTDOCFLAGS="-D warnings" cargo doc $(WASM_TARGET) -p loopbridge-npm -p loopbridge-demo --no-deps
 
 # Fails if a release build is over its gzip budget (scripts/size.mjs).
-size: build build-core
+size: build build-npm build-rust-user
 	node scripts/size.mjs
 
 # The builds the hostile-input test fuzzes (tests/e2e/hostile.test.mjs), served
-# from www/fuzz/: default features (dlmalloc) and talc, release and debug, each
-# with the `probe` exports that check the stack and heap after every call.
+# from www/fuzz/: the demo module (every export) with dlmalloc and with talc,
+# release and debug, each with the `probe` exports that check the stack and
+# heap after every call.
 fuzz-builds: setup
-	$(call package,www/fuzz/default-release,--features probe,--no-pack)
-	$(call package,www/fuzz/default-debug,--features probe,--no-pack,--dev)
-	$(call package,www/fuzz/talc-release,--features probe$(comma)talc,--no-pack)
-	$(call package,www/fuzz/talc-debug,--features probe$(comma)talc,--no-pack,--dev)
+	$(call package,demo,www/fuzz/default-release,--features probe,--no-pack)
+	$(call package,demo,www/fuzz/default-debug,--features probe,--no-pack,--dev)
+	$(call package,demo,www/fuzz/talc-release,--features probe$(comma)talc,--no-pack)
+	$(call package,demo,www/fuzz/talc-debug,--features probe$(comma)talc,--no-pack,--dev)
 
 # The wasm-bindgen-test suites (and doc examples, compiled), debug and release,
 # in headless Chromium and Firefox.
 test-wasm: test-wasm-chrome test-wasm-firefox
 
 test-wasm-chrome:
-	CHROMEDRIVER=/usr/bin/chromedriver cargo test $(WASM_TARGET)
-	CHROMEDRIVER=/usr/bin/chromedriver cargo test $(WASM_TARGET) --release
+	CHROMEDRIVER=/usr/bin/chromedriver cargo test $(WASM_TARGET) --workspace
+	CHROMEDRIVER=/usr/bin/chromedriver cargo test $(WASM_TARGET) --workspace --release
 
 test-wasm-firefox:
-	GECKODRIVER=$$(command -v geckodriver) cargo test $(WASM_TARGET)
-	GECKODRIVER=$$(command -v geckodriver) cargo test $(WASM_TARGET) --release
+	GECKODRIVER=$$(command -v geckodriver) cargo test $(WASM_TARGET) --workspace
+	GECKODRIVER=$$(command -v geckodriver) cargo test $(WASM_TARGET) --workspace --release
 
 # The published .d.ts types real usage (tests/types/usage.ts).
 test-types:
@@ -84,9 +99,9 @@ test-page:
 
 # Benchmarks side by side with their baselines in headless Chromium -> bench/results.{json,md}.
 bench: setup-test size
-	$(call package,www/bench/pkg,--features bench$(comma)talc,--no-pack)
+	$(call package,demo,www/bench/pkg,--features bench$(comma)talc,--no-pack)
 	node scripts/bench.mjs
 
 clean:
 	cargo clean
-	rm -rf www/pkg www/jspi/pkg www/bench/pkg www/fuzz
+	rm -rf www/pkg www/jspi/pkg www/bench/pkg www/fuzz target/npm-pkg target/rust-user-pkg

@@ -36,7 +36,7 @@ const BROWSERS = [
 
 const started = Date.now();
 const elapsed = () => `${Math.round((Date.now() - started) / 1000)} s`;
-const size = BUDGETS.map((budget) => ({ ...budget, ...packageSize(budget.dir) }));
+const size = BUDGETS.map((budget) => ({ ...budget, ...packageSize(budget.dir, budget) }));
 const results = {
   // `make bench` runs `node scripts/bench.mjs` with no options.
   command: process.argv.length > 2 ? `node scripts/bench.mjs ${process.argv.slice(2).join(' ')}` : 'make bench',

@@ -1,9 +1,10 @@
 // The size budget (part of `make test`): gzip -9 sizes of the release .wasm
-// and its JS glue, for the full package (www/pkg, what npm and the page get)
-// and the core build (`--no-default-features`: CounterWorker, the stream
-// bridge and tasks). Exits 1 if a build is over its budget.
+// and its JS, for the three builds: a Rust program that uses the library
+// (examples/rust-user), the npm package (npm/) and the demo page's module
+// (demo/: the package plus the page's samples). Exits 1 if a build is over
+// its budget.
 //
-//   node scripts/size.mjs            checks www/pkg and target/pkg-core
+//   node scripts/size.mjs            checks the three (make build build-npm build-rust-user first)
 //   import { packageSize } from ...  the same figures for other scripts
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,19 +15,23 @@ const repoRoot = join(fileURLToPath(import.meta.url), '..', '..');
 
 /** The builds checked and their budgets, in bytes of gzip -9. */
 export const BUDGETS = [
-  { build: 'core (--no-default-features)', dir: 'target/pkg-core', wasmGzBudget: 23_000, totalGzBudget: 30_000 },
-  { build: 'full package (default features)', dir: 'www/pkg', wasmGzBudget: 73_000, totalGzBudget: 87_000 },
+  { build: 'Rust user (examples/rust-user)', dir: 'target/rust-user-pkg', name: 'rust_user', entry: [], wasmGzBudget: 17_000, totalGzBudget: 22_000 },
+  { build: 'npm package (npm/)', dir: 'target/npm-pkg', wasmGzBudget: 55_000, totalGzBudget: 68_000 },
+  { build: 'demo module (demo/)', dir: 'www/pkg', entry: ['loopbridge.js', 'public_class.js', 'demo.js'], wasmGzBudget: 74_000, totalGzBudget: 90_000 },
 ];
 
 const gzipped = (path) => gzipSync(readFileSync(path), { level: 9 }).length;
 
-/** The package's JS files: wasm-bindgen's glue and the entry around it. */
-const JS_FILES = ['loopbridge_glue.js', 'loopbridge.js', 'public_class.js'];
+/** The package's entry around wasm-bindgen's glue. */
+const PACKAGE_ENTRY = ['loopbridge.js', 'public_class.js'];
 
-/** Raw and gzipped sizes of the .wasm and the JS of the package in `dir`. */
-export function packageSize(dir) {
-  const wasm = join(repoRoot, dir, 'loopbridge_glue_bg.wasm');
-  const js = JS_FILES.map((file) => join(repoRoot, dir, file));
+/**
+ * Raw and gzipped sizes of the .wasm and the JS of the build in `dir`: the
+ * glue (`<name>.js`, `<name>_bg.wasm`) and the `entry` files around it.
+ */
+export function packageSize(dir, { name = 'loopbridge_glue', entry = PACKAGE_ENTRY } = {}) {
+  const wasm = join(repoRoot, dir, `${name}_bg.wasm`);
+  const js = [`${name}.js`, ...entry].map((file) => join(repoRoot, dir, file));
   const sizes = {
     wasm: readFileSync(wasm).length,
     wasmGz: gzipped(wasm),
@@ -42,8 +47,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   let over = false;
   console.log('| build | .wasm | .wasm gz | JS gz | total gz | budget (wasm gz / total gz) |');
   console.log('| --- | ---: | ---: | ---: | ---: | --- |');
-  for (const { build, dir, wasmGzBudget, totalGzBudget } of BUDGETS) {
-    const size = packageSize(dir);
+  for (const { build, dir, name, entry, wasmGzBudget, totalGzBudget } of BUDGETS) {
+    const size = packageSize(dir, { name, entry });
     const ok = size.wasmGz <= wasmGzBudget && size.totalGz <= totalGzBudget;
     over ||= !ok;
     console.log(`| ${build} | ${kb(size.wasm)} | ${kb(size.wasmGz)} | ${kb(size.glueGz)} | ${kb(size.totalGz)} | ${kb(wasmGzBudget)} / ${kb(totalGzBudget)} ${ok ? 'ok' : 'OVER'} |`);

@@ -1,4 +1,6 @@
-//! What happens if Rust code panics anyway.
+//! What happens if Rust code panics anyway: an opt-in hook
+//! ([`install_hook`]; the npm package installs it when it starts) and the
+//! [`ensure_alive`] check that makes a panicked module refuse new work.
 //!
 //! No input from JS may reach a panic: every export checks its arguments
 //! first. A panic is therefore a bug, and this is the plan for one:
@@ -35,9 +37,12 @@ thread_local! {
     static PANICKED: OnceCell<String> = const { OnceCell::new() };
 }
 
-/// Installs the hook once per instance, when the module starts.
-#[wasm_bindgen(start, private)]
-fn install_panic_hook() {
+/// Installs loopbridge's panic hook (replacing any other): it reports the
+/// panic on the console and as a [`PANIC_EVENT`] on `globalThis`, and from
+/// then on [`ensure_alive`] fails. Call it once, at start; a program that
+/// has its own hook (`console_error_panic_hook`, ...) leaves it out, and
+/// [`ensure_alive`] then never fails.
+pub fn install_hook() {
     std::panic::set_hook(Box::new(report));
 }
 
@@ -66,9 +71,14 @@ fn report(info: &PanicHookInfo<'_>) {
     }
 }
 
-/// `Ok` until this instance has panicked; then the `PanicError` that every
-/// entry point that would start new work throws instead.
-pub(crate) fn ensure_alive() -> Result<(), JsValue> {
+/// `Ok` until this instance has panicked (as seen by [`install_hook`]'s
+/// hook); then the `PanicError` that every entry point that would start new
+/// work throws instead, and that a stream errors with after its chunks.
+///
+/// # Errors
+///
+/// The `PanicError` (a JS `Error` whose message quotes the panic).
+pub fn ensure_alive() -> Result<(), JsValue> {
     PANICKED.with(|panicked| match panicked.get() {
         None => Ok(()),
         Some(message) => {
@@ -79,21 +89,4 @@ pub(crate) fn ensure_alive() -> Result<(), JsValue> {
             Err(error.into())
         }
     })
-}
-
-/// Panics on purpose with `message`, to show (and test) what a bug does:
-/// the call throws, the `loopbridgepanic` event fires, and new work is
-/// refused with a `PanicError` from then on. No other export can panic.
-///
-/// # Errors
-///
-/// `TypeError` if `message` is not a string; `PanicError` after a panic.
-#[cfg(feature = "demos")]
-#[wasm_bindgen(js_name = simulatePanic)]
-pub fn simulate_panic(
-    #[wasm_bindgen(unchecked_param_type = "string")] message: JsValue,
-) -> Result<(), JsValue> {
-    ensure_alive()?;
-    let message = crate::input::string(&message, "simulatePanic: message")?;
-    panic!("{message}");
 }

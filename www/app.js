@@ -1,6 +1,6 @@
 // The demo page: wires the loopbridge exports to the DOM. It holds no logic
 // the crate should own; it only calls exports and draws what they report.
-import init, { CounterWorker, busyWait } from './pkg/loopbridge.js';
+import init, { CounterWorker, busyWait } from './pkg/demo.js';
 import { $, formatInterval, formatMs } from './format.js';
 import { setupStreaming } from './streaming.js';
 import { setupGather } from './gather.js';

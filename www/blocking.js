@@ -2,7 +2,7 @@
 // Rust loop calls the page's async function (invokeAsync) and blocks on each
 // answer, while the page stays free. Meanwhile the page measures itself: the
 // worst lag of a 16 ms timer chain and the frames it painted.
-import { BlockingWorker, invokeAsync } from './pkg/loopbridge.js';
+import { BlockingWorker, invokeAsync } from './pkg/demo.js';
 import { $, formatMs, formatSeconds, nextMacrotask, watchFrames, watchLag } from './format.js';
 
 const COUNT = 5;
@@ -13,7 +13,7 @@ const FAIL_INDEX = 2;
 const SLOW_INDEX = 3;
 const SLOW_MS = 1500;
 
-/** The page's async function the worker blocks on: the seed's `invoke_async`. */
+/** The page's async function the worker blocks on: the Python original's `invoke_async`. */
 async function handler({ index, message, delayMs }) {
   const slow = index === SLOW_INDEX && $('blocking-slow').checked;
   const value = await invokeAsync(message, slow ? SLOW_MS : delayMs);

@@ -1,7 +1,7 @@
 // The boundary panel: four small experiments where sync and async code meet.
 // A future that is never awaited, a sync wait that must refuse, blocking
 // against yielding work, and running async work from a click the right way.
-import { blockOn, busyWait, createFutureAndDrop, invokeAsync, yieldingWork } from './pkg/loopbridge.js';
+import { blockOn, busyWait, createFutureAndDrop, invokeAsync, yieldingWork } from './pkg/demo.js';
 import { $, formatMs, formatSeconds, nextMacrotask, watchFrames, watchLag } from './format.js';
 
 const WORK_MS = 2000;

@@ -1,7 +1,7 @@
 // The gather panel: three 1 s tasks run one after another and all at once
 // (`gather`), each run drawn as an SVG timeline on one shared time axis so the
 // 3 s against 1 s difference is plain to see.
-import { gather } from './pkg/loopbridge.js';
+import { gather } from './pkg/demo.js';
 import { $, formatSeconds } from './format.js';
 
 const SVG = 'http://www.w3.org/2000/svg';

@@ -2,7 +2,7 @@
 // the page runs on. It lives in its own wasm module (www/jspi/pkg), loaded
 // only where the browser has WebAssembly JS Promise Integration, so the main
 // module keeps working everywhere else.
-import { CounterWorker } from './pkg/loopbridge.js';
+import { CounterWorker } from './pkg/demo.js';
 import { $, formatMs, watchLag } from './format.js';
 
 const MESSAGES = ['one', 'two', 'three'];
@@ -14,7 +14,7 @@ export const jspiSupported = typeof WebAssembly.Suspending === 'function';
 let loading;
 /** The JSPI module, loaded and initialised on first use. */
 function jspiModule() {
-  loading ??= import('./jspi/pkg/loopbridge.js').then(async (module) => {
+  loading ??= import('./jspi/pkg/loopbridge_glue.js').then(async (module) => {
     await module.default();
     return module;
   });

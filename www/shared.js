@@ -3,7 +3,7 @@
 // leader) may hand over to another at any moment, so the panel polls
 // `running` and `role` every animation frame instead of waiting for events,
 // and reads `count` (derived from the shared start time) every frame too.
-import { SharedCounter } from './pkg/loopbridge.js';
+import { SharedCounter } from './pkg/demo.js';
 import { $, formatInterval, setText } from './format.js';
 
 /** Fixed, not chosen: every tab must count with the same interval. */

@@ -2,7 +2,7 @@
 // directly or as an HTTP response body the way a fetch() front end reads a
 // server's stream, with per-chunk timings, Cancel through an AbortSignal, and
 // the synchronous `invokeSyncSteps` for contrast.
-import { invokeAsyncStream, invokeSyncSteps, liveStreamProducers } from './pkg/loopbridge.js';
+import { invokeAsyncStream, invokeSyncSteps, liveStreamProducers } from './pkg/demo.js';
 import { $, formatMs, nextMacrotask } from './format.js';
 
 const SAMPLES = {

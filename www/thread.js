@@ -2,7 +2,7 @@
 // counter running on its own thread. Its count is read every animation frame
 // (from shared memory when the page is cross-origin isolated), so what the
 // page shows is current whenever the page can paint.
-import { ThreadCounter } from './pkg/loopbridge.js';
+import { ThreadCounter } from './pkg/demo.js';
 import { $, formatInterval, setText } from './format.js';
 
 const SHARING = {

@@ -5,7 +5,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{AbortSignal, ReadableStream};
 
 use super::source::StreamSource;
-use crate::input::describe;
+use crate::web::describe::describe;
 use crate::Error;
 
 /// How [`into_readable_stream`] builds its `ReadableStream`.

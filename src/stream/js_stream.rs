@@ -12,8 +12,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStream, ReadableStreamDefaultReader};
 
-use crate::input::describe;
-use crate::platform;
+use crate::web::describe::describe;
+use crate::web::platform;
 use crate::Error;
 
 /// The chunks of a JS `ReadableStream` or async iterable, as a Rust `Stream`

@@ -11,7 +11,7 @@
 //! task runs longer than the slice plus one item, whatever the high-water
 //! mark. [`SliceClock`] keeps the cost of looking at the clock low.
 
-use crate::clock::now_ms;
+use crate::web::clock::now_ms;
 
 /// Reads the clock only as often as needed to stop near a deadline: after
 /// each reading it skips as many items as, at the pace seen so far, use up

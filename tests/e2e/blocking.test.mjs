@@ -131,7 +131,7 @@ test('without cross-origin isolation the panel says that COOP/COEP are needed', 
     assert.equal(await page.getByLabel('Make call 3 fail').isEnabled(), false);
     // The constructor says the same, at once.
     const thrown = await page.evaluate(async () => {
-      const { BlockingWorker } = await import('./pkg/loopbridge.js');
+      const { BlockingWorker } = await import('./pkg/demo.js');
       try {
         new BlockingWorker({ handler: async () => 1 });
         return null;
@@ -151,7 +151,7 @@ test('without cross-origin isolation the panel says that COOP/COEP are needed', 
 test('the cost of one blocking round trip, against awaiting the same resolved Promise on the page', async (t) => {
   const { page, problems, context } = await demo.open();
   const measured = await page.evaluate(async () => {
-    const { BlockingWorker } = await import('./pkg/loopbridge.js');
+    const { BlockingWorker } = await import('./pkg/demo.js');
     const worker = new BlockingWorker({ handler: () => Promise.resolve(1) });
     const blocked = async (count) => {
       const times = [];

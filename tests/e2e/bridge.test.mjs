@@ -150,7 +150,7 @@ test('Cancel stops the stream mid-way and drops the Rust producer, read either w
     await waitForText(page, 'stream-status', /^Cancelled after \d+ of 14 chunks$/);
     await waitForText(page, 'stream-producers', /^Rust producers alive: 0\b/);
     assert.match(await text(page, 'stream-producers'), /the cancel dropped it/);
-    const live = await page.evaluate(async () => (await import('./pkg/loopbridge.js')).liveStreamProducers());
+    const live = await page.evaluate(async () => (await import('./pkg/demo.js')).liveStreamProducers());
     assert.equal(live, 0, `${read}: no Rust producer is left alive`);
 
     const cancelledAt = (await chunks(page)).length;

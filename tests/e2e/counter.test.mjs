@@ -130,7 +130,7 @@ test('blocking the main thread for 2 s: the count is caught up and the lag meter
 test('bad input from JS gets TypeError/RangeError and the module stays usable (release build)', async () => {
   const { page, problems, context } = await demo.open();
   const outcomes = await page.evaluate(async () => {
-    const { CounterWorker, busyWait } = await import('./pkg/loopbridge.js');
+    const { CounterWorker, busyWait } = await import('./pkg/demo.js');
     const attempt = (label, f) => {
       try {
         f();

@@ -26,7 +26,7 @@ export async function openBlank(context, baseUrl, { initScript } = {}) {
   const page = await context.newPage();
   const blank = new URL('__blank__.html', baseUrl).href;
   await page.route(blank, async (route) => {
-    const real = await route.fetch({ url: new URL('pkg/package.json', baseUrl).href });
+    const real = await route.fetch({ url: new URL('pkg/demo.js', baseUrl).href });
     await route.fulfill({
       status: 200,
       headers: { ...real.headers(), 'content-type': 'text/html; charset=utf-8' },
@@ -56,7 +56,7 @@ export async function fuzzInPage(options) {
     seed, calls: maxCalls, timeBudgetMs, hangMs, threadHangMs, forbidden, dir = '/pkg/',
   } = options;
   const FORBIDDEN = new RegExp(forbidden, 'i');
-  const m = await import(`${dir}loopbridge.js`);
+  const m = await import(`${dir}demo.js`);
   const glue = await import(`${dir}loopbridge_glue.js`);
   const wasm = await m.default();
   const PROBES = ['__loopbridgeProbeStack', '__loopbridgeProbeHeap'];
@@ -450,7 +450,7 @@ export async function fuzzInPage(options) {
   // ---- free functions: their arguments and the errors they document -------
   const isWouldBlock = (e) => is(e, Error) && e.name === 'WouldBlockError';
   const isGatherError = (e) => is(e, Error) && e.name === 'GatherError' && Array.isArray(e.report?.tasks);
-  const isHostError = (e) => is(e, Error) && /^startCounterHost/.test(e.message);
+  const isHostError = (e) => is(e, Error) && /^__loopbridgeStartCounterHost/.test(e.message);
   const FREE = {
     blockOn: { args: [thenableArg], allow: { WouldBlockError: isWouldBlock } },
     busyWait: { args: [() => num(() => rand() * 5, 5)] },
@@ -488,7 +488,7 @@ export async function fuzzInPage(options) {
     invokeSyncSteps: { args: [str] },
     liveStreamProducers: { args: [] },
     // The worker's hosts (glue exports), called on the page's main thread.
-    startCounterHost: { fn: () => glue.startCounterHost, args: [anyValue, anyValue], allow: { 'startCounterHost Error': isHostError } },
+    __loopbridgeStartCounterHost: { fn: () => glue.__loopbridgeStartCounterHost, args: [anyValue, anyValue], allow: { '__loopbridgeStartCounterHost Error': isHostError } },
     yieldingWork: {
       args: [
         () => num(() => rand() * 20, 20),
@@ -508,11 +508,11 @@ export async function fuzzInPage(options) {
     };
   }
 
-  if (typeof glue.startBlockingHost === 'function') {
-    FREE.startBlockingHost = {
-      fn: () => glue.startBlockingHost,
+  if (typeof glue.__loopbridgeStartBlockingHost === 'function') {
+    FREE.__loopbridgeStartBlockingHost = {
+      fn: () => glue.__loopbridgeStartBlockingHost,
       args: [anyValue, anyValue],
-      allow: { 'startBlockingHost Error': (e) => is(e, Error) && /^(startBlockingHost|init\.)/.test(e.message) },
+      allow: { '__loopbridgeStartBlockingHost Error': (e) => is(e, Error) && /^(__loopbridgeStartBlockingHost|init\.)/.test(e.message) },
     };
   }
   if (typeof m.BlockingWorker?.whyUnavailable === 'function') {
@@ -1105,7 +1105,7 @@ export async function fuzzInPage(options) {
  * Resolves what each check saw; the test compares.
  */
 export async function healthCheckInPage(dir = '/pkg/') {
-  const m = await import(`${dir}loopbridge.js`);
+  const m = await import(`${dir}demo.js`);
   const wasm = await m.default();
   const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
   const until = async (condition, ms = 5000) => {

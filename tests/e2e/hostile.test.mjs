@@ -112,7 +112,7 @@ for (const build of BUILDS) {
  * does nothing), `{}`, `Object.create(Class.prototype)` and `undefined`.
  */
 async function wrongThisInPage() {
-  const m = await import('/pkg/loopbridge.js');
+  const m = await import('/pkg/demo.js');
   await m.default();
   const results = [];
   const call = (what, fn) => {
@@ -199,7 +199,7 @@ test('calls after free() and with a wrong `this` throw a TypeError that says so'
  * another class: each class checks `this` against its own instances.
  */
 async function crossClassInPage() {
-  const m = await import('/pkg/loopbridge.js');
+  const m = await import('/pkg/demo.js');
   await m.default();
   const results = [];
   const names = Object.keys(m).filter((name) => typeof m[name] === 'function'
@@ -269,7 +269,7 @@ test('a method called on an instance of another class is refused, and the instan
  * that state must construct, report sane values, and start and stop.
  */
 async function sharedGarbageInPage({ stored, broadcast }) {
-  const m = await import('/pkg/loopbridge.js');
+  const m = await import('/pkg/demo.js');
   await m.default();
   const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
   const problems = [];
@@ -387,7 +387,7 @@ test('a worker that fails while its ThreadCounter is freed does not raise an unc
   const context = await browser.newContext();
   const page = await openBlank(context, server.url);
   const uncaught = await page.evaluate(async () => {
-    const m = await import('/pkg/loopbridge.js');
+    const m = await import('/pkg/demo.js');
     await m.default();
     const errors = [];
     const onError = (event) => errors.push(String(event.message));

@@ -205,7 +205,7 @@ function instrument() {
  */
 async function setupInPage() {
   const pristine = await globalThis.__lbLive();
-  const m = await import('/pkg/loopbridge.js');
+  const m = await import('/pkg/demo.js');
   const wasm = await m.default();
   const afterImport = await globalThis.__lbLive();
   const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });

@@ -15,7 +15,7 @@ test('a panic shows a banner, then new work is refused with a PanicError and not
     assert.equal(await banner.isHidden(), true, 'no banner before a panic');
 
     const outcome = await page.evaluate(async () => {
-      const m = await import('/pkg/loopbridge.js');
+      const m = await import('/pkg/demo.js');
       const settle = (promise) => Promise.race([
         promise.then((value) => `resolved ${value}`, (error) => `${error.name}: ${error.message}`),
         new Promise((resolve) => setTimeout(() => resolve('hung'), 3000)),

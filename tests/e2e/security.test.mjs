@@ -405,7 +405,7 @@ test('files under www/ are served whole, with the right Content-Type', async (t)
     ['/index.html', 'index.html', 'text/html'],
     ['/app.js', 'app.js', 'text/javascript'],
     ['/style.css', 'style.css', 'text/css'],
-    ['/pkg/loopbridge.js', 'pkg/loopbridge.js', 'text/javascript'],
+    ['/pkg/demo.js', 'pkg/demo.js', 'text/javascript'],
     ['/pkg/loopbridge_glue_bg.wasm', 'pkg/loopbridge_glue_bg.wasm', 'application/wasm'],
   ];
   for (const [path, file, type] of expected) {

@@ -5,7 +5,7 @@ import init, {
   invokeAsyncStream, invokeSyncSteps, liveStreamProducers, SharedCounter, ThreadCounter, yieldingWork,
   BlockingWorker, type BlockingWorkerOptions, type SyncLoopRequest, type SyncLoopResult,
   type CounterOptions, type GatherReport, type GatherTask, type TickInfo,
-} from '../../www/pkg/loopbridge.js';
+} from '../../www/pkg/demo.js';
 
 await init();
 

@@ -3,7 +3,7 @@
 // `globalThis.loopbridgeBench` (read by scripts/bench.mjs) and as a text table.
 // `?groups=timers,tasks` runs only those groups (ids below).
 // Uses its own build of the package (feature `bench`, with the wasm-streams anchor).
-import init from './pkg/loopbridge.js';
+import init from './pkg/demo.js';
 import { groupRows } from './format.js';
 import { responsivenessGroup } from './responsiveness.js';
 import { pause, runGroup } from './runner.js';

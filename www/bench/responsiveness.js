@@ -2,7 +2,7 @@
 // 1,000,000 numbers is drained with reader.read(), seen as long tasks
 // (PerformanceObserver 'longtask', which reports only tasks over 50 ms) and
 // as the largest gap between requestAnimationFrame callbacks.
-import { countStream } from './pkg/loopbridge.js';
+import { countStream } from './pkg/demo.js';
 import { oneAfterAnother, pause } from './runner.js';
 import { drainWithReader, jsSyncPull } from './streams.js';
 

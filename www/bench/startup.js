@@ -4,7 +4,7 @@
 // only downloading the same .wasm (the baseline). Published on
 // `globalThis.loopbridgeStartup` as { measure, ms, readyMs } where readyMs is
 // the time from navigation start to the end of the measurement.
-import init from '../pkg/loopbridge.js';
+import init from '../pkg/demo.js';
 
 const WASM_URL = new URL('../pkg/loopbridge_glue_bg.wasm', import.meta.url);
 const MEASURES = {

@@ -1,6 +1,6 @@
 // Task overhead: loopbridge's task machinery against Promise.all over async
 // JS functions doing the same trivial work.
-import { gather } from './pkg/loopbridge.js';
+import { gather } from './pkg/demo.js';
 // Bench-only export (feature bench): internal, so from the glue.
 import { spawnJoin } from './pkg/loopbridge_glue.js';
 import { oneAfterAnother } from './runner.js';

@@ -1,6 +1,6 @@
 // Stream throughput: 0..N-1 drained three ways from loopbridge's countStream,
 // the wasm-streams design it replaces, and two pure-JS streams.
-import { countStream } from './pkg/loopbridge.js';
+import { countStream } from './pkg/demo.js';
 // Bench-only export (feature bench): internal, so from the glue.
 import { wasmStreamsCountStream } from './pkg/loopbridge_glue.js';
 import { oneAfterAnother } from './runner.js';

@@ -1,8 +1,8 @@
 // Timer accuracy: a 10 ms CounterWorker against setInterval(10) and the
-// Python seed's loop (`while running: sleep(0.01); count += 1`) written with
+// Python original's loop (`while running: sleep(0.01); count += 1`) written with
 // setTimeout(10). The three run at the same time in the same 5 s window, so a
 // main-thread block (and any noise) hits all of them alike.
-import { CounterWorker } from './pkg/loopbridge.js';
+import { CounterWorker } from './pkg/demo.js';
 import { mean, percentile } from './stats.js';
 
 const INTERVAL_MS = 10;

@@ -2,7 +2,7 @@
 // to do it, against awaiting the same Promise in async JS. The JSPI module is
 // loaded only where the browser has JSPI; the worker bridge needs the page to
 // be cross-origin isolated (the bench server sends COOP/COEP).
-import { BlockingWorker } from './pkg/loopbridge.js';
+import { BlockingWorker } from './pkg/demo.js';
 import { oneAfterAnother } from './runner.js';
 
 const N = 2_000;
@@ -17,7 +17,7 @@ async function awaitInJs() {
 let jspi;
 async function jspiModule() {
   if (!jspi) {
-    jspi = await import('../jspi/pkg/loopbridge.js');
+    jspi = await import('../jspi/pkg/loopbridge_glue.js');
     await jspi.default();
   }
   return jspi;

@@ -1,0 +1,49 @@
+//! loopbridge's npm package: the JS classes over the [`loopbridge`] library,
+//! each argument checked at the edge (a `TypeError` or `RangeError`, never a
+//! Rust panic).
+//!
+//! - [`CounterWorker`]: the counter on the page's event loop (a [`loopbridge::Ticker`]).
+//! - [`ThreadCounter`]: the same counter in a dedicated Web Worker, its count
+//!   shared through a `SharedArrayBuffer`.
+//! - [`SharedCounter`]: one counter for every tab of the origin (Web Locks
+//!   leader, `BroadcastChannel` ticks, state in `localStorage`).
+//! - [`BlockingWorker`] / [`block_on_page`]: plain sync code in a Web Worker
+//!   that waits for the page's async functions.
+//!
+//! The package's API is its JS entry, `js/loopbridge.js` (with
+//! `npm/js/loopbridge.d.ts`): the wasm-bindgen glue is internal, its structs are
+//! private and its `__loopbridge...` functions exist only for the entry and
+//! the workers. The Rust API here (the classes, [`input`], [`output`],
+//! [`platform`]) is for the demo crate, which builds on this one.
+
+#![deny(missing_docs, missing_debug_implementations)]
+
+mod counter_worker;
+pub mod input;
+mod listeners;
+mod offthread;
+pub mod output;
+pub mod platform;
+mod tabs;
+
+pub use counter_worker::CounterWorker;
+pub use offthread::{block_on_page, BlockingError, BlockingWorker, ThreadCounter};
+pub use tabs::SharedCounter;
+
+use wasm_bindgen::prelude::*;
+
+/// The package's panic policy: loopbridge's hook, installed when the module
+/// starts (see [`loopbridge::panic`]).
+#[wasm_bindgen(start, private)]
+fn start() {
+    loopbridge::panic::install_hook();
+}
+
+/// Feature `talc`: the allocator of the npm package and the page.
+#[cfg(all(
+    feature = "talc",
+    target_family = "wasm",
+    not(target_feature = "atomics")
+))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

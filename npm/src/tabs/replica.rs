@@ -1,0 +1,251 @@
+//! One tab's copy of a [`SharedCounter`](super::SharedCounter): it keeps in
+//! step with the other tabs (publish a change, receive theirs, apply the
+//! newest), runs the ticker while it leads and delivers ticks to this tab's
+//! listeners.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use js_sys::Reflect;
+use loopbridge::{now_ms, Tick, Ticker};
+use wasm_bindgen::prelude::*;
+use web_sys::{BroadcastChannel, MessageEvent, Storage};
+
+use super::leader::Candidacy;
+use super::state::{decode, encode, load, save, wall_ms, Shared};
+use crate::listeners::{call_tick_callback, Listeners};
+use crate::output::plain_object;
+
+pub(super) struct Inner {
+    pub(super) name: String,
+    /// This counter's id as a writer of the shared state.
+    pub(super) writer: f64,
+    /// This tab's interval, for runs it starts.
+    pub(super) interval_ms: f64,
+    pub(super) key: String,
+    pub(super) storage: Storage,
+    pub(super) channel: BroadcastChannel,
+    /// Runs only in the leader, at the run's interval.
+    pub(super) ticker: RefCell<Ticker>,
+    pub(super) state: RefCell<State>,
+    pub(super) parts: RefCell<Option<Parts>>,
+}
+
+pub(super) struct State {
+    pub(super) shared: Shared,
+    pub(super) leader: bool,
+    pub(super) listeners: Listeners,
+    pub(super) last_tick: Option<Tick>,
+    /// The last count delivered in this run (0 after a start or reset).
+    pub(super) delivered: u64,
+}
+
+/// What the counter registered, released on drop.
+pub(super) struct Parts {
+    pub(super) _candidacy: Candidacy,
+    pub(super) _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl Inner {
+    pub(super) fn wire(self: &Rc<Self>) -> Result<(), JsValue> {
+        self.relay_ticks(&self.ticker.borrow());
+        let weak: Weak<Inner> = Rc::downgrade(self);
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if let Some(inner) = weak.upgrade() {
+                inner.receive(&event.data());
+            }
+        });
+        self.channel
+            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        let weak: Weak<Inner> = Rc::downgrade(self);
+        let candidacy = Candidacy::stand(&self.key, move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.take_lead();
+            }
+        })?;
+        *self.parts.borrow_mut() = Some(Parts {
+            _candidacy: candidacy,
+            _on_message: on_message,
+        });
+        Ok(())
+    }
+
+    /// The leader's ticks go to the other tabs and to this one. Each carries
+    /// the version of the state it was counted under, so that a tab that
+    /// already has a newer state (a reset, a stop) drops it.
+    pub(super) fn relay_ticks(self: &Rc<Self>, ticker: &Ticker) {
+        let weak: Weak<Inner> = Rc::downgrade(self);
+        ticker.on_tick(move |tick| {
+            if let Some(inner) = weak.upgrade() {
+                let shared = inner.state.borrow().shared;
+                let message = plain_object(&[
+                    ("type", "tick".into()),
+                    ("count", (tick.count as f64).into()),
+                    ("version", shared.version.into()),
+                    ("writer", shared.writer.into()),
+                ]);
+                let _ = inner.channel.post_message(&message);
+                inner.deliver(*tick);
+            }
+        });
+    }
+
+    pub(super) fn count_now(&self) -> f64 {
+        let shared = self.state.borrow().shared;
+        if shared.running {
+            ((wall_ms() - shared.epoch_ms) / shared.interval_ms)
+                .floor()
+                .max(0.0)
+        } else {
+            shared.stopped_count
+        }
+    }
+
+    /// This tab's change: persist it, tell the others, apply it here.
+    pub(super) fn publish(self: &Rc<Self>, change: Shared) {
+        let current = self.state.borrow().shared;
+        let shared = Shared {
+            version: wall_ms().max(current.version + 0.001),
+            writer: self.writer,
+            ..change
+        };
+        save(&self.storage, &self.key, &shared);
+        let _ = self.channel.post_message(&plain_object(&[
+            ("type", "state".into()),
+            ("state", encode(&shared)),
+        ]));
+        self.apply(shared);
+    }
+
+    pub(super) fn receive(self: &Rc<Self>, message: &JsValue) {
+        let field = |key: &str| Reflect::get(message, &key.into()).unwrap_or(JsValue::UNDEFINED);
+        match field("type").as_string().as_deref() {
+            Some("state") => {
+                if let Some(shared) = decode(&field("state")) {
+                    self.apply(shared);
+                }
+            }
+            Some("tick") => {
+                let (Some(count), Some(version), Some(writer)) = (
+                    field("count")
+                        .as_f64()
+                        .filter(|n| n.is_finite() && *n >= 0.0),
+                    field("version").as_f64(),
+                    field("writer").as_f64(),
+                ) else {
+                    return;
+                };
+                let current = self.state.borrow().shared;
+                if (version, writer) > (current.version, current.writer) {
+                    // Counted under a state this tab has not heard of yet.
+                    if let Some(latest) = load(&self.storage, &self.key) {
+                        self.apply(latest);
+                    }
+                }
+                let state = self.state.borrow();
+                let current = state.shared;
+                let of_this_run = (version, writer) == (current.version, current.writer);
+                if !state.leader && current.running && of_this_run {
+                    drop(state);
+                    self.deliver(self.follower_tick(count as u64, &current));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Takes `shared` if it is newer than what this tab has. A run that
+    /// ends closes the streams; a reset forgets counts not yet read.
+    pub(super) fn apply(self: &Rc<Self>, shared: Shared) {
+        let mut state = self.state.borrow_mut();
+        if !shared.is_newer_than(&state.shared) {
+            return;
+        }
+        let before = std::mem::replace(&mut state.shared, shared);
+        let new_run = shared.running && !before.running;
+        let reset = shared.resets != before.resets;
+        if before.running && !shared.running {
+            state.listeners.close_all();
+        }
+        if reset {
+            state.listeners.clear_pending();
+        }
+        if new_run || reset {
+            state.delivered = 0;
+        }
+        let leader = state.leader;
+        drop(state);
+        if leader {
+            self.drive_ticker();
+        }
+    }
+
+    /// Granted the lock: re-read the latest state and run the ticker from the
+    /// shared start time.
+    pub(super) fn take_lead(self: &Rc<Self>) {
+        self.state.borrow_mut().leader = true;
+        match load(&self.storage, &self.key) {
+            Some(latest) if latest.is_newer_than(&self.state.borrow().shared) => self.apply(latest),
+            _ => self.drive_ticker(),
+        }
+    }
+
+    pub(super) fn drive_ticker(self: &Rc<Self>) {
+        let shared = self.state.borrow().shared;
+        if self.ticker.borrow().interval_ms() != shared.interval_ms {
+            // Another tab started a run at another interval.
+            let Ok(ticker) = Ticker::with_interval_ms(shared.interval_ms) else {
+                return;
+            };
+            self.relay_ticks(&ticker);
+            *self.ticker.borrow_mut() = ticker; // the old one stops as it drops
+        }
+        let ticker = self.ticker.borrow();
+        if shared.running {
+            // The wall-clock start, on this tab's performance.now() clock.
+            ticker.start_at(shared.epoch_ms - (wall_ms() - now_ms()));
+        } else {
+            ticker.stop();
+        }
+    }
+
+    /// A follower's delivery of `count`: when it was due and how late it
+    /// is, from the shared start time (wall clock) put on this tab's clock.
+    pub(super) fn follower_tick(&self, count: u64, shared: &Shared) -> Tick {
+        let now = now_ms();
+        let deadline_ms = shared.epoch_ms + count as f64 * shared.interval_ms - (wall_ms() - now);
+        let delivered = self.state.borrow().delivered;
+        Tick {
+            count,
+            missed: count.saturating_sub(delivered + 1),
+            deadline_ms,
+            lateness_ms: (now - deadline_ms).max(0.0),
+        }
+    }
+
+    pub(super) fn deliver(&self, tick: Tick) {
+        let mut state = self.state.borrow_mut();
+        if tick.count <= state.delivered {
+            return; // already delivered (a leader's tick that came twice)
+        }
+        state.delivered = tick.count;
+        state.last_tick = Some(tick);
+        let callback = state.listeners.push(tick.count as f64);
+        drop(state);
+        if let Some(callback) = callback {
+            call_tick_callback(
+                &callback,
+                tick.count as f64,
+                &format!("SharedCounter {}", self.name),
+            );
+        }
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.channel.set_onmessage(None);
+        self.channel.close();
+        self.state.get_mut().listeners.close_all();
+    }
+}

@@ -1,0 +1,106 @@
+//! [`yield_now`]: let the event loop take a turn (a macrotask) before going on.
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use wasm_bindgen::prelude::*;
+use web_sys::MessageChannel;
+
+/// Yields to the event loop with a macrotask, so rendering, input and timers
+/// get their turn before the caller continues. (A microtask, such as
+/// awaiting a resolved Promise, would not let any of them run.)
+///
+/// Uses a `MessageChannel` message, which is not subject to the 4 ms clamp
+/// that nested `setTimeout(0)` calls get.
+pub fn yield_now() -> YieldNow {
+    YieldNow { pending: None }
+}
+
+/// The future returned by [`yield_now`]. Dropping it detaches its listener.
+#[must_use = "futures do nothing unless awaited"]
+pub struct YieldNow {
+    pending: Option<PendingMessage>,
+}
+
+/// A message in flight through a private channel, and who to wake when it lands.
+struct PendingMessage {
+    channel: MessageChannel,
+    _on_message: Closure<dyn FnMut()>,
+    arrival: Rc<Arrival>,
+}
+
+#[derive(Default)]
+struct Arrival {
+    landed: Cell<bool>,
+    waker: RefCell<Option<Waker>>,
+}
+
+impl Future for YieldNow {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if let Some(pending) = &self.pending {
+            if pending.arrival.landed.get() {
+                self.pending = None; // closes the channel
+                return Poll::Ready(());
+            }
+            *pending.arrival.waker.borrow_mut() = Some(cx.waker().clone());
+            return Poll::Pending;
+        }
+        match PendingMessage::send(cx.waker().clone()) {
+            Some(pending) => {
+                self.pending = Some(pending);
+                Poll::Pending
+            }
+            // No MessageChannel here: a microtask is the best we can do.
+            None => Poll::Ready(()),
+        }
+    }
+}
+
+impl PendingMessage {
+    fn send(waker: Waker) -> Option<PendingMessage> {
+        let channel = MessageChannel::new().ok()?;
+        let arrival = Rc::new(Arrival {
+            landed: Cell::new(false),
+            waker: RefCell::new(Some(waker)),
+        });
+        let on_arrival = Rc::clone(&arrival);
+        let on_message = Closure::<dyn FnMut()>::new(move || {
+            on_arrival.landed.set(true);
+            if let Some(waker) = on_arrival.waker.borrow_mut().take() {
+                waker.wake();
+            }
+        });
+        channel
+            .port1()
+            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        channel.port2().post_message(&JsValue::NULL).ok()?;
+        Some(PendingMessage {
+            channel,
+            _on_message: on_message,
+            arrival,
+        })
+    }
+}
+
+impl Drop for PendingMessage {
+    fn drop(&mut self) {
+        for port in [self.channel.port1(), self.channel.port2()] {
+            port.set_onmessage(None);
+            port.close();
+        }
+    }
+}
+
+impl fmt::Debug for YieldNow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("YieldNow")
+            .field("waiting", &self.pending.is_some())
+            .finish()
+    }
+}
