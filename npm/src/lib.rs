@@ -24,26 +24,9 @@ mod listeners;
 mod offthread;
 pub mod output;
 pub mod platform;
+mod start;
 mod tabs;
 
 pub use counter_worker::CounterWorker;
 pub use offthread::{block_on_page, BlockingError, BlockingWorker, ThreadCounter};
 pub use tabs::SharedCounter;
-
-use wasm_bindgen::prelude::*;
-
-/// The package's panic policy: loopbridge's hook, installed when the module
-/// starts (see [`loopbridge::panic`]).
-#[wasm_bindgen(start, private)]
-fn start() {
-    loopbridge::panic::install_hook();
-}
-
-/// Feature `talc`: the allocator of the npm package and the page.
-#[cfg(all(
-    feature = "talc",
-    target_family = "wasm",
-    not(target_feature = "atomics")
-))]
-#[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
