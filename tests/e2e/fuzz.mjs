@@ -521,7 +521,7 @@ export async function fuzzInPage(options) {
 
   // ---- classes --------------------------------------------------------------
   const isThreadError = (e) => is(e, Error)
-    && /^ThreadCounter .*: the worker (crashed|is gone)/s.test(e.message);
+    && /^ThreadCounter .*: (the worker crashed: |freed before the worker answered)/s.test(e.message);
   // limit: live at once; max: made in all (each ThreadCounter and
   // BlockingWorker is a real Web Worker); options: constructor argument;
   // memberArgs: arguments per method (default: none or one hostile value).

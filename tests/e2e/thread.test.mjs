@@ -16,6 +16,7 @@ import {
   CHROMIUM_ARGS, DESKTOP, PHONE, demoPerFile, horizontalOverflow, openDemo, screenshotPath, serve,
   unnamedControls,
 } from './harness.mjs';
+import { openBlank } from './fuzz.mjs';
 
 const demo = demoPerFile();
 
@@ -345,4 +346,27 @@ test('the thread panel: named controls, no overflow, light and dark, desktop and
     assert.deepEqual(problems.filter((problem) => !CRASH_LOG.test(problem)), [], name);
     await context.close();
   }
+});
+
+test('a worker that cannot start rejects the waiting start() with the cause, not only on the console', async () => {
+  const context = await demo.browser.newContext();
+  const page = await openBlank(context, demo.server.url);
+  await page.evaluate(async () => {
+    const m = await import('/pkg/demo.js');
+    await m.default();
+  });
+  // From now on the glue cannot be fetched: the worker's own import of it fails.
+  await context.route(/loopbridge_glue\.js$/, (route) => route.abort('connectionrefused'));
+  const outcome = await page.evaluate(async () => {
+    const { ThreadCounter } = await import('/pkg/demo.js');
+    const counter = new ThreadCounter({ intervalMs: 50 });
+    const started = await counter.start().then(() => 'resolved', (error) => error.message);
+    const later = await counter.stop().then(() => 'resolved', (error) => error.message);
+    return { started, later, reason: counter.crashReason, running: counter.running };
+  });
+  assert.match(outcome.reason, /the worker could not start: .*(fetch|import|load)/i);
+  assert.equal(outcome.started, `ThreadCounter thread-1: the worker crashed: ${outcome.reason}`);
+  assert.equal(outcome.later, `ThreadCounter thread-1: the worker crashed: ${outcome.reason}`);
+  assert.equal(outcome.running, false);
+  await context.close();
 });

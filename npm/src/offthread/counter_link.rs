@@ -33,11 +33,15 @@ pub(super) struct Inner {
     pub(super) handlers: RefCell<Option<WorkerHandlers>>,
 }
 
+/// What a waiting command learns: the worker's answer, or why there will be
+/// none (the worker crashed or could not start).
+type Answer = Result<bool, String>;
+
 /// A command waiting for the worker's answer: its id, and who to tell.
-type Pending = (u32, Command, oneshot::Sender<bool>);
+type Pending = (u32, Command, oneshot::Sender<Answer>);
 
 /// Removes and returns the command waiting under `id` (few wait at once).
-fn take_pending(pending: &mut Vec<Pending>, id: u32) -> Option<(Command, oneshot::Sender<bool>)> {
+fn take_pending(pending: &mut Vec<Pending>, id: u32) -> Option<(Command, oneshot::Sender<Answer>)> {
     let at = pending.iter().position(|(waiting, ..)| *waiting == id)?;
     let (_, command, sender) = pending.swap_remove(at);
     Some((command, sender))
@@ -112,13 +116,12 @@ impl Inner {
         }
         let name = self.name.clone();
         future_to_promise(async move {
-            match receiver.await {
-                Ok(value) => Ok(value.into()),
-                Err(_) => Err(js_sys::Error::new(&format!(
-                    "ThreadCounter {name}: the worker is gone (crashed or freed) before it answered"
-                ))
-                .into()),
-            }
+            let message = match receiver.await {
+                Ok(Ok(value)) => return Ok(value.into()),
+                Ok(Err(reason)) => format!("ThreadCounter {name}: the worker crashed: {reason}"),
+                Err(_) => format!("ThreadCounter {name}: freed before the worker answered"),
+            };
+            Err(js_sys::Error::new(&message).into())
         })
     }
 
@@ -136,7 +139,7 @@ impl Inner {
                     Command::Reset | Command::Crash => {}
                 }
                 drop(state);
-                let _ = sender.send(value);
+                let _ = sender.send(Ok(value));
             }
             Event::Tick {
                 epoch,
@@ -183,11 +186,13 @@ impl Inner {
         web_sys::console::error_1(
             &format!("ThreadCounter {}: the worker crashed: {reason}", self.name).into(),
         );
-        state.crashed = Some(reason);
         state.running = false;
         state.delivering = false;
         state.listeners.close_all();
-        state.pending.clear(); // rejects every waiting Promise
+        for (_, _, waiting) in state.pending.drain(..) {
+            let _ = waiting.send(Err(reason.clone())); // rejects with the cause
+        }
+        state.crashed = Some(reason);
         drop(state);
         self.worker.terminate();
     }
