@@ -251,3 +251,53 @@ async fn abort_after_the_task_finished_keeps_its_output() {
     handle.abort();
     assert_eq!(handle.await, Ok(42));
 }
+
+#[wasm_bindgen_test]
+async fn fail_fast_keeps_the_outcomes_of_tasks_ready_at_the_same_moment_and_cancels_the_rest() {
+    use futures::channel::oneshot;
+    use futures::FutureExt;
+    use loopbridge::{gather, Mode, OnError};
+
+    // One trigger wakes tasks 0, 1 and 2 in the same poll; task 1 fails, so
+    // tasks 0 and 2 are done at that very moment (and must say so). Task 3
+    // waits for something that never comes: it is cancelled.
+    let (fire, trigger) = oneshot::channel::<()>();
+    let trigger = trigger.shared();
+    let tasks: Vec<_> = (0..4)
+        .map(|index| {
+            let trigger = trigger.clone();
+            async move {
+                if index == 3 {
+                    pending::<()>().await;
+                }
+                let _ = trigger.await;
+                if index == 1 {
+                    Err(format!("task {index} failed"))
+                } else {
+                    Ok(index)
+                }
+            }
+            .boxed_local()
+        })
+        .collect();
+    spawn(async move {
+        yield_now().await; // every task is waiting by now
+        let _ = fire.send(());
+    })
+    .detach();
+    let records = gather(tasks, Mode::Concurrent, OnError::FailFast).await;
+    let outcomes: Vec<_> = records.iter().map(|r| r.outcome.clone()).collect();
+    assert_eq!(
+        outcomes,
+        vec![
+            Some(Ok(0)),
+            Some(Err("task 1 failed".to_string())),
+            Some(Ok(2)),
+            None
+        ]
+    );
+    assert!(
+        records[3].end_ms.is_some(),
+        "the cancelled task has its end"
+    );
+}
