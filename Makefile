@@ -89,9 +89,11 @@ test-wasm-firefox:
 	GECKODRIVER=$$(command -v geckodriver) cargo test $(WASM_TARGET) --workspace
 	GECKODRIVER=$$(command -v geckodriver) cargo test $(WASM_TARGET) --workspace --release
 
-# The published .d.ts types real usage (tests/types/usage.ts).
+# The published .d.ts types real usage (tests/types/usage.ts), and the npm
+# package's needs no lib beyond ES2022 + DOM (tests/types/minimal.ts).
 test-types:
 	tsc -p tests/types/tsconfig.json
+	tsc -p tests/types/tsconfig.minimal.json
 
 # playwright-core drives Debian's Chromium against the page served as `make demo` serves it.
 test-page:

@@ -10,6 +10,15 @@ import type {
   TickInfo,
 } from './loopbridge_glue.js';
 
+// `Symbol.dispose` (explicit resource management) for projects whose `lib`
+// does not include `ESNext.Disposable`: the classes have `[Symbol.dispose]`
+// where the engine has the symbol. Identical to TypeScript's own declaration.
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
 export {
   default,
   initSync,
