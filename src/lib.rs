@@ -65,8 +65,8 @@ pub use time::{now_ms, sleep, spin_for, Sleep, MAX_TIMER_MS};
 /// semver promise; do not use.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::counter::Subscribers;
-    pub use crate::task::WOULD_BLOCK_MESSAGE;
+    pub use crate::counter::ticks::Subscribers;
+    pub use crate::task::block_on::WOULD_BLOCK_MESSAGE;
     pub use crate::web::clock::time_origin_ms;
     pub use crate::web::describe::{describe, quote, show_number};
     pub use crate::web::platform;

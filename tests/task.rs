@@ -7,7 +7,11 @@ use std::future::{pending, ready};
 use std::rc::Rc;
 use std::time::Duration;
 
-use loopbridge::{now_ms, sleep as rest, spawn, try_block_on, yield_now, JoinError};
+use futures::channel::oneshot;
+use futures::FutureExt;
+use loopbridge::{
+    gather, now_ms, sleep as rest, spawn, try_block_on, yield_now, JoinError, Mode, OnError,
+};
 use support::{sleep, DropObserver};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -254,10 +258,6 @@ async fn abort_after_the_task_finished_keeps_its_output() {
 
 #[wasm_bindgen_test]
 async fn fail_fast_keeps_the_outcomes_of_tasks_ready_at_the_same_moment_and_cancels_the_rest() {
-    use futures::channel::oneshot;
-    use futures::FutureExt;
-    use loopbridge::{gather, Mode, OnError};
-
     // One trigger wakes tasks 0, 1 and 2 in the same poll; task 1 fails, so
     // tasks 0 and 2 are done at that very moment (and must say so). Task 3
     // waits for something that never comes: it is cancelled.

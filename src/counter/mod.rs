@@ -3,8 +3,7 @@
 //! its counts out as [`Ticks`] streams.
 
 mod ticker;
-mod ticks;
+pub(crate) mod ticks;
 
 pub use ticker::{Tick, Ticker};
-pub use ticks::Subscribers;
 pub use ticks::Ticks;

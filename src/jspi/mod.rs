@@ -25,7 +25,8 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use crate::task::{try_block_on, WouldBlock, WOULD_BLOCK_MESSAGE};
+use crate::task::block_on::WOULD_BLOCK_MESSAGE;
+use crate::task::{try_block_on, WouldBlock};
 use crate::Error;
 
 thread_local! {
