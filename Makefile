@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMIUM ?= /usr/bin/chromium
 WASM_TARGET := --target wasm32-unknown-unknown
 
-.PHONY: demo serve build build-npm build-rust-user size bench setup setup-test test lint test-wasm test-wasm-chrome test-wasm-firefox test-types fuzz-builds test-page clean
+.PHONY: demo serve build build-npm build-npm-bundler build-rust-user size bench setup setup-test test lint test-wasm test-wasm-chrome test-wasm-firefox test-types fuzz-builds test-page clean
 
 demo: setup build serve
 
@@ -21,7 +21,10 @@ serve:
 #   package plus the page's samples, with the demo entry (demo/js/demo.js);
 # - a Rust user's module (examples/rust-user) -> target/rust-user-pkg: it must
 #   export only its own items (tests/e2e/surfaces.test.mjs).
-NPM_ENTRY := npm/js/loopbridge.js npm/js/public_class.js npm/js/loopbridge.d.ts
+# The entry's files: those of every wasm-pack target, then the target's own
+# (npm/js/targets/<target>: the entry loopbridge.js and the worker's script).
+NPM_JS := $(addprefix npm/js/,classes.js public_class.js workers.js worker_main.js loopbridge.d.ts)
+NPM_ENTRY := $(NPM_JS) npm/js/targets/web/loopbridge.js npm/js/targets/web/worker.js
 DEMO_ENTRY := $(NPM_ENTRY) demo/js/demo.js demo/js/demo.d.ts
 comma := ,
 # $(call package,crate dir,out dir,cargo flags,wasm-pack flags,profile,entry files):
@@ -37,9 +40,25 @@ build: setup
 	wasm-pack build demo --target web --release --out-dir $(CURDIR)/www/jspi/pkg --out-name loopbridge_glue --no-pack --no-opt -- --features jspi,talc
 
 # The npm package: what `npm publish` would ship (its package.json is
-# npm/package.json: the entry is the only way in).
+# npm/package.json: the entry is the only way in). The `web` build for
+# browsers and bundlers, and in node/ the `nodejs` build (the `node` export
+# condition): CommonJS glue (node/package.json) whose snippets are ES
+# modules (node/snippets/package.json), loaded with require(esm).
 build-npm: setup
-	$(call package,npm,target/npm-pkg,--features talc,--no-pack,,$(NPM_ENTRY) npm/package.json)
+	$(call package,npm,target/npm-pkg,--features talc,--no-pack,,$(NPM_ENTRY) npm/package.json npm/README.md)
+	wasm-pack build npm --target nodejs --release --out-dir $(CURDIR)/target/npm-pkg/node --out-name loopbridge_glue --no-pack -- --features talc
+	cp npm/js/targets/node/* target/npm-pkg/node/
+	echo '{ "type": "module" }' > target/npm-pkg/node/snippets/package.json
+	rm -f target/npm-pkg/node/.gitignore
+
+# The same package built with wasm-pack's `bundler` target (the bundler
+# instantiates the module: Vite with vite-plugin-wasm, webpack 5 with
+# asyncWebAssembly). Not published; examples/ shows how to use it.
+build-npm-bundler: setup
+	wasm-pack build npm --target bundler --release --out-dir $(CURDIR)/target/npm-pkg-bundler --out-name loopbridge_glue --no-pack -- --no-default-features --features talc
+	cp $(NPM_JS) npm/js/targets/bundler/* npm/README.md target/npm-pkg-bundler/
+	node scripts/bundler_package_json.mjs npm/package.json > target/npm-pkg-bundler/package.json
+	rm -f target/npm-pkg-bundler/.gitignore
 
 # A Rust program that depends on the library (examples/rust-user).
 build-rust-user: setup
@@ -58,6 +77,7 @@ lint:
 	cargo fmt --all --check
 	cargo clippy $(WASM_TARGET) --workspace --all-targets -- -D warnings
 	cargo clippy $(WASM_TARGET) -p loopbridge --features jspi -- -D warnings
+	cargo clippy $(WASM_TARGET) -p loopbridge-npm --no-default-features -- -D warnings
 	cargo clippy $(WASM_TARGET) -p loopbridge-demo --features bench,probe,talc -- -D warnings
 	cargo clippy $(WASM_TARGET) -p loopbridge-demo --features jspi,talc -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc $(WASM_TARGET) -p loopbridge --no-deps --features jspi
@@ -106,4 +126,4 @@ bench: setup-test size
 
 clean:
 	cargo clean
-	rm -rf www/pkg www/jspi/pkg www/bench/pkg www/fuzz target/npm-pkg target/rust-user-pkg
+	rm -rf www/pkg www/jspi/pkg www/bench/pkg www/fuzz target/npm-pkg target/npm-pkg-bundler target/rust-user-pkg

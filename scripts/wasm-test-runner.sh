@@ -19,6 +19,11 @@ trap 'rm -f "$log" "$capabilities"; [ -n "$proxy" ] && kill "$proxy" 2>/dev/null
 # webdriver.json for all. The browser goes through scripts/close_proxy.py
 # (why: see there), so this run's copy gets the proxy's port.
 cp "$root/webdriver.json" "$capabilities"
+
+# Files named by wasm_bindgen::link_to! are served as files, not as blob:
+# URLs, as in the package's own build (split-linked-modules), so that a
+# worker's script can import its neighbours (npm/tests/worker_starter).
+export WASM_BINDGEN_SPLIT_LINKED_MODULES=1
 if [ -n "${CHROMEDRIVER:-}${GECKODRIVER:-}" ]; then
   exec {ports}< <(exec python3 "$root/scripts/close_proxy.py")
   proxy=$!

@@ -19,12 +19,26 @@ declare global {
   }
 }
 
+/** What `init` loads the module from: its URL, a `Response`, its bytes or a compiled module. */
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+
+/** What `initSync` loads the module from: its bytes or a compiled module. */
+export type SyncInitInput = BufferSource | WebAssembly.Module;
+
+/**
+ * Loads and starts the module; await it once, before using the classes. With
+ * no argument it fetches `loopbridge_glue_bg.wasm` beside the glue (bundlers
+ * rewrite that URL). In the Node and `bundler` builds the module is already
+ * loaded when the package is imported, and `init()` resolves at once.
+ */
+export default function init(
+  input?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>,
+): Promise<void>;
+
+/** `init`, synchronously, from the module's bytes or a compiled module. */
+export function initSync(input: { module: SyncInitInput } | SyncInitInput): void;
+
 export {
-  default,
-  initSync,
-  type InitInput,
-  type InitOutput,
-  type SyncInitInput,
   type BlockingWorkerOptions,
   type CounterOptions,
   type SyncLoopOptions,

@@ -28,5 +28,5 @@ mod start;
 mod tabs;
 
 pub use counter_worker::CounterWorker;
-pub use offthread::{block_on_page, BlockingError, BlockingWorker, ThreadCounter};
+pub use offthread::{block_on_page, BlockingError, BlockingWorker, ThreadCounter, WorkerStarter};
 pub use tabs::SharedCounter;

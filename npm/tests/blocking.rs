@@ -5,12 +5,14 @@
 
 #[path = "../../tests/support/mod.rs"]
 mod support;
+mod worker_starter;
 
 use js_sys::{Array, Function};
 use loopbridge_npm::{block_on_page, BlockingError, BlockingWorker};
 use support::{error_kind, error_message, get, object, settle, wait_until};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
+use worker_starter::test_starter;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -97,7 +99,7 @@ fn isolated() -> bool {
 }
 
 fn blocking_worker(handler: &JsValue) -> BlockingWorker {
-    BlockingWorker::new(object(&[("handler", handler.clone())])).unwrap()
+    BlockingWorker::new(object(&[("handler", handler.clone())]), &test_starter()).unwrap()
 }
 
 fn run(worker: &BlockingWorker, options: &[(&str, JsValue)]) -> JsValue {
@@ -131,7 +133,7 @@ fn block_on_page_on_the_main_thread_fails_at_once_instead_of_hanging() {
 #[wasm_bindgen_test]
 fn without_isolation_the_constructor_says_coop_and_coep_are_needed() {
     let handler = echo_handler().get(1);
-    match BlockingWorker::new(object(&[("handler", handler)])) {
+    match BlockingWorker::new(object(&[("handler", handler)]), &test_starter()) {
         Ok(worker) => {
             assert!(isolated());
             drop(worker);
@@ -166,7 +168,7 @@ fn bad_options_get_type_and_range_errors() {
             "TypeError",
         ),
     ] {
-        let error = BlockingWorker::new(options).unwrap_err();
+        let error = BlockingWorker::new(options, &test_starter()).unwrap_err();
         assert_eq!(error_kind(&error), expected, "{}", error_message(&error));
     }
     if !isolated() {
@@ -297,10 +299,13 @@ async fn an_answer_larger_than_the_buffer_is_a_range_error_naming_the_option() {
     if !isolated() {
         return;
     }
-    let worker = BlockingWorker::new(object(&[
-        ("handler", big_answer(100).into()),
-        ("maxAnswerBytes", 64.into()),
-    ]))
+    let worker = BlockingWorker::new(
+        object(&[
+            ("handler", big_answer(100).into()),
+            ("maxAnswerBytes", 64.into()),
+        ]),
+        &test_starter(),
+    )
     .unwrap();
     assert_eq!(worker.max_answer_bytes(), 64.0);
     let results = results(&run(&worker, &[("count", 1.into()), ("delayMs", 0.into())])).await;

@@ -23,6 +23,7 @@
 mod counter_model_parts;
 #[path = "../../tests/support/mod.rs"]
 mod support;
+mod worker_starter;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -37,6 +38,7 @@ use support::{object, read, reader, sleep};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
+use worker_starter::test_starter;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -82,7 +84,7 @@ impl World {
         ]);
         let counter: Box<dyn Tab> = match self.kind {
             Kind::Worker => Box::new(CounterWorker::new(options).unwrap()),
-            Kind::Thread => Box::new(ThreadCounter::new(options).unwrap()),
+            Kind::Thread => Box::new(ThreadCounter::new(options, &test_starter()).unwrap()),
             Kind::Shared => Box::new(SharedCounter::new(options).unwrap()),
         };
         *self.tabs[tab].borrow_mut() = Some(counter);

@@ -2,6 +2,7 @@
 
 #[path = "../../tests/support/mod.rs"]
 mod support;
+mod worker_starter;
 
 use js_sys::Promise;
 use loopbridge::spin_for;
@@ -9,11 +10,16 @@ use loopbridge_npm::ThreadCounter;
 use support::{error_kind, error_message, object, settle, sleep, wait_until};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
+use worker_starter::test_starter;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn counter(interval_ms: f64) -> ThreadCounter {
-    ThreadCounter::new(object(&[("intervalMs", interval_ms.into())])).unwrap()
+    ThreadCounter::new(
+        object(&[("intervalMs", interval_ms.into())]),
+        &test_starter(),
+    )
+    .unwrap()
 }
 
 async fn answer(promise: Promise) -> Result<bool, JsValue> {
@@ -111,7 +117,7 @@ fn bad_options_get_type_and_range_errors() {
         (object(&[("intervalMs", "9".into())]), "TypeError"),
         (object(&[("name", 9.into())]), "TypeError"),
     ] {
-        let error = ThreadCounter::new(options).unwrap_err();
+        let error = ThreadCounter::new(options, &test_starter()).unwrap_err();
         assert_eq!(error_kind(&error), expected, "{}", error_message(&error));
     }
 }

@@ -23,4 +23,5 @@ mod protocol;
 mod thread_counter;
 
 pub use blocking::{block_on_page, BlockingError, BlockingWorker};
+pub use package_worker::WorkerStarter;
 pub use thread_counter::ThreadCounter;

@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::ReadableStream;
 
 use super::counter_link::Inner;
-use super::package_worker;
+use super::package_worker::{self, Host, WorkerStarter};
 use super::protocol::{Command, Order};
 use crate::listeners::{counter_options, tick_info};
 
@@ -41,14 +41,14 @@ impl std::fmt::Debug for ThreadCounter {
 }
 
 impl ThreadCounter {
-    /// A stopped counter in a new worker. Options as for `CounterWorker`;
-    /// names default to `thread-1`, `thread-2`, ...
+    /// A stopped counter in a new worker that `starter` starts. Options as
+    /// for `CounterWorker`; names default to `thread-1`, `thread-2`, ...
     ///
     /// # Errors
     ///
     /// `TypeError`/`RangeError` for bad options; an `Error` if workers
     /// cannot be created here.
-    pub fn new(options: JsValue) -> Result<ThreadCounter, JsValue> {
+    pub fn new(options: JsValue, starter: &WorkerStarter) -> Result<ThreadCounter, JsValue> {
         let (interval_ms, name) = counter_options(&options, "ThreadCounter", || {
             UNNAMED_THREADS.with(|n| {
                 n.set(n.get() + 1);
@@ -60,8 +60,8 @@ impl ThreadCounter {
             .then(|| SharedArrayBuffer::new(8))
             .map(|buffer| (BigInt64Array::new(&buffer), buffer));
         let worker = package_worker::spawn(
-            &format!("loopbridge ThreadCounter {name}"),
-            "__loopbridgeStartCounterHost",
+            starter,
+            Host::Counter,
             &[
                 ("intervalMs", interval_ms.into()),
                 (
@@ -86,12 +86,14 @@ impl ThreadCounter {
     }
 }
 
-/// `new ThreadCounter(options)` for the package entry, which wraps what it
-/// returns in the public class (see `npm/js/loopbridge.js`).
+/// `new ThreadCounter(options)` for the package entry, which passes its
+/// worker starter and wraps what this returns in the public class (see
+/// `npm/js/classes.js`).
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __loopbridgeNewThreadCounter, skip_typescript)]
-pub fn new_thread_counter(options: JsValue) -> Result<ThreadCounter, JsValue> {
-    ThreadCounter::new(options)
+pub fn new_thread_counter(options: JsValue, starter: JsValue) -> Result<ThreadCounter, JsValue> {
+    let starter = WorkerStarter::from_entry(&starter, "ThreadCounter")?;
+    ThreadCounter::new(options, &starter)
 }
 
 #[wasm_bindgen]

@@ -19,7 +19,7 @@ use super::messages::{FromWorker, Run};
 use super::run_results::{run_results, ResultSender, RunResults};
 use super::{isolation_problem, BlockingError, NOT_ISOLATED};
 use crate::input::{describe, Options, MAX_TIMER_MS};
-use crate::offthread::package_worker::{self, WorkerHandlers};
+use crate::offthread::package_worker::{self, Host, WorkerHandlers, WorkerStarter};
 use crate::output::plain_object;
 use crate::platform;
 
@@ -109,15 +109,15 @@ impl std::fmt::Debug for BlockingWorker {
 }
 
 impl BlockingWorker {
-    /// Starts the worker. `options.handler(request)` answers each of its
-    /// calls; `maxAnswerBytes` sizes the shared buffer.
+    /// Starts the worker with `starter`. `options.handler(request)` answers
+    /// each of its calls; `maxAnswerBytes` sizes the shared buffer.
     ///
     /// # Errors
     ///
     /// `TypeError`/`RangeError` for bad options; an `Error` saying that
     /// cross-origin isolation (COOP/COEP) is needed when the page is not
     /// isolated; an `Error` if workers cannot be created here.
-    pub fn new(options: JsValue) -> Result<BlockingWorker, JsValue> {
+    pub fn new(options: JsValue, starter: &WorkerStarter) -> Result<BlockingWorker, JsValue> {
         ensure_alive()?;
         let parsed = Options::parse(&options, "BlockingWorker")?;
         let handler = match options.is_object() {
@@ -133,14 +133,14 @@ impl BlockingWorker {
         let capacity = parsed
             .integer("maxAnswerBytes", 1.0, MAX_ANSWER_BYTES)?
             .unwrap_or(DEFAULT_ANSWER_BYTES);
-        if isolation_problem().is_some() {
-            return Err(js_sys::Error::new(&format!("BlockingWorker {NOT_ISOLATED}")).into());
+        if let Some(why) = BlockingWorker::why_unavailable() {
+            return Err(js_sys::Error::new(&why).into());
         }
         let channel = Channel::new(capacity as u32)?;
 
         let worker = package_worker::spawn(
-            "loopbridge BlockingWorker",
-            "__loopbridgeStartBlockingHost",
+            starter,
+            Host::Blocking,
             &[("shared", channel.buffer().into())],
         )?;
         let inner = Rc::new(Inner {
@@ -154,27 +154,33 @@ impl BlockingWorker {
         Ok(BlockingWorker { inner })
     }
 
-    /// Why a `BlockingWorker` cannot work on this page (it is not
-    /// cross-origin isolated), or `None` when it can.
+    /// Why a `BlockingWorker` cannot work here (no Web Workers, or the page
+    /// is not cross-origin isolated), or `None` when it can.
     pub fn why_unavailable() -> Option<String> {
+        if !package_worker::has_workers() {
+            return Some(package_worker::no_workers("BlockingWorker"));
+        }
         isolation_problem().map(|_| format!("BlockingWorker {NOT_ISOLATED}"))
     }
 }
 
-/// `BlockingWorker.whyUnavailable()`: why a `BlockingWorker` cannot work on
-/// this page (it is not cross-origin isolated), or `undefined` when it can.
+/// `BlockingWorker.whyUnavailable()`: why a `BlockingWorker` cannot work
+/// here (no Web Workers, or the page is not cross-origin isolated), or
+/// `undefined` when it can.
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __loopbridgeWhyBlockingUnavailable, skip_typescript)]
 pub fn why_blocking_unavailable() -> Option<String> {
     BlockingWorker::why_unavailable()
 }
 
-/// `new BlockingWorker(options)` for the package entry, which wraps what it
-/// returns in the public class (see `npm/js/loopbridge.js`).
+/// `new BlockingWorker(options)` for the package entry, which passes its
+/// worker starter and wraps what this returns in the public class (see
+/// `npm/js/classes.js`).
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __loopbridgeNewBlockingWorker, skip_typescript)]
-pub fn new_blocking_worker(options: JsValue) -> Result<BlockingWorker, JsValue> {
-    BlockingWorker::new(options)
+pub fn new_blocking_worker(options: JsValue, starter: JsValue) -> Result<BlockingWorker, JsValue> {
+    let starter = WorkerStarter::from_entry(&starter, "BlockingWorker")?;
+    BlockingWorker::new(options, &starter)
 }
 
 #[wasm_bindgen]

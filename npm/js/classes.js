@@ -1,0 +1,37 @@
+// The package's four classes, made from the wasm-bindgen glue's hidden
+// constructors (whatever wasm-pack target built it) and the function that
+// starts the package's workers (none where the JS runtime has no Workers:
+// then ThreadCounter and BlockingWorker throw an Error saying so).
+import { publicClass } from './public_class.js';
+
+const COUNTER = {
+  methods: ['start', 'stop', 'reset', 'onTick', 'ticks'],
+  getters: ['running', 'count', 'name', 'intervalMs', 'lastTick'],
+};
+
+export function packageClasses(glue, startWorker) {
+  return {
+    CounterWorker: publicClass('CounterWorker', glue.__loopbridgeNewCounterWorker, COUNTER),
+    ThreadCounter: publicClass(
+      'ThreadCounter',
+      (options) => glue.__loopbridgeNewThreadCounter(options, startWorker),
+      {
+        methods: [...COUNTER.methods, 'simulateCrash'],
+        getters: [...COUNTER.getters, 'sharedMemory', 'crashReason'],
+      },
+    ),
+    SharedCounter: publicClass('SharedCounter', glue.__loopbridgeNewSharedCounter, {
+      methods: COUNTER.methods,
+      getters: [...COUNTER.getters, 'role'],
+    }),
+    BlockingWorker: publicClass(
+      'BlockingWorker',
+      (options) => glue.__loopbridgeNewBlockingWorker(options, startWorker),
+      {
+        methods: ['runSyncLoop'],
+        getters: ['running', 'ignoredAnswers', 'maxAnswerBytes', 'crashReason'],
+        statics: { whyUnavailable: glue.__loopbridgeWhyBlockingUnavailable },
+      },
+    ),
+  };
+}
