@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMIUM ?= /usr/bin/chromium
 WASM_TARGET := --target wasm32-unknown-unknown
 
-.PHONY: demo serve build build-npm build-npm-bundler build-rust-user size bench setup setup-test test lint test-wasm test-wasm-chrome test-wasm-firefox test-types fuzz-builds test-page clean
+.PHONY: demo serve build build-npm build-npm-bundler pack test-examples build-rust-user size bench setup setup-test test lint test-wasm test-wasm-chrome test-wasm-firefox test-types fuzz-builds test-page clean
 
 demo: setup build serve
 
@@ -60,6 +60,12 @@ build-npm-bundler: setup
 	node scripts/bundler_package_json.mjs npm/package.json > target/npm-pkg-bundler/package.json
 	rm -f target/npm-pkg-bundler/.gitignore
 
+# The two builds packed as npm would publish them (the tarballs examples/ install).
+pack: build-npm build-npm-bundler
+	rm -rf target/pack && mkdir -p target/pack/web target/pack/bundler
+	cd target/npm-pkg && npm pack --silent --pack-destination ../pack/web
+	cd target/npm-pkg-bundler && npm pack --silent --pack-destination ../pack/bundler
+
 # A Rust program that depends on the library (examples/rust-user).
 build-rust-user: setup
 	wasm-pack build examples/rust-user --target web --release --out-dir $(CURDIR)/target/rust-user-pkg --no-pack
@@ -70,7 +76,7 @@ setup:
 setup-test:
 	@scripts/setup.sh --test
 
-test: setup-test lint test-wasm build build-npm build-rust-user size test-types fuzz-builds test-page
+test: setup-test lint test-wasm build build-npm build-rust-user size test-types fuzz-builds test-page test-examples
 	@echo "make test: all passed"
 
 lint:
@@ -118,6 +124,11 @@ test-types:
 # playwright-core drives Debian's Chromium against the page served as `make demo` serves it.
 test-page:
 	node --test --test-concurrency=1 tests/e2e/
+
+# The consumer projects in examples/ install the packed tarballs, build with
+# Vite, webpack, esbuild or nothing, and run in headless Chromium and Node.
+test-examples: pack
+	node --test --test-concurrency=1 tests/examples/
 
 # Benchmarks side by side with their baselines in headless Chromium -> bench/results.{json,md}.
 bench: setup-test size

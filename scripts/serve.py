@@ -5,7 +5,9 @@ Bound to loopback only; sends application/wasm for .wasm, the COOP/COEP
 headers that make the page cross-origin isolated (SharedArrayBuffer), and a
 strict Content-Security-Policy. Serves only files under www/. Ctrl-C stops it.
 
-    python3 scripts/serve.py [--port 8080] [--no-isolation]
+    python3 scripts/serve.py [--port 8080] [--no-isolation] [--root DIR]
+
+(--root serves another folder with the same headers: the examples' tests.)
 """
 
 import argparse
@@ -82,13 +84,16 @@ def main():
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
     parser.add_argument("--no-isolation", action="store_true",
                         help="omit COOP/COEP (to try the non-isolated fallback)")
+    parser.add_argument("--root", default=None,
+                        help="serve this folder instead of www/ (same headers)")
     args = parser.parse_args()
 
-    if not os.path.exists(os.path.join(ROOT, "pkg", "loopbridge.js")):
+    root = args.root or ROOT
+    if args.root is None and not os.path.exists(os.path.join(ROOT, "pkg", "loopbridge.js")):
         print("www/pkg is missing: build it first with `make build`.", file=sys.stderr)
         return 1
     Handler.isolated = not args.no_isolation
-    handler = functools.partial(Handler, directory=os.path.realpath(ROOT))
+    handler = functools.partial(Handler, directory=os.path.realpath(root))
     http.server.ThreadingHTTPServer.allow_reuse_address = True
     try:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)

@@ -1,0 +1,4 @@
+import * as loopbridge from 'loopbridge';
+import { runChecks, show } from '../checks/checks.js';
+
+show(await runChecks(loopbridge));
