@@ -23,13 +23,14 @@ serve:
 #   export only its own items (tests/e2e/surfaces.test.mjs).
 # The entry's files: those of every wasm-pack target, then the target's own
 # (npm/js/targets/<target>: the entry loopbridge.js and the worker's script).
-NPM_JS := $(addprefix npm/js/,classes.js public_class.js workers.js worker_main.js loopbridge.d.ts)
+NPM_JS := $(addprefix npm/js/,api.js public_class.js workers.js worker_main.js loopbridge.d.ts)
 NPM_ENTRY := $(NPM_JS) npm/js/targets/web/loopbridge.js npm/js/targets/web/worker.js
 DEMO_ENTRY := $(NPM_ENTRY) demo/js/demo.js demo/js/demo.d.ts
 comma := ,
 # $(call package,crate dir,out dir,cargo flags,wasm-pack flags,profile,entry files):
 # profile --release by default, entry the demo's by default.
 define package
+	rm -rf $(2)
 	wasm-pack build $(1) --target web $(or $(5),--release) --out-dir $(CURDIR)/$(2) --out-name loopbridge_glue $(4) -- $(3)
 	cp $(or $(6),$(DEMO_ENTRY)) $(2)/
 	rm -f $(2)/.gitignore

@@ -1,7 +1,7 @@
 // The gather panel: three 1 s tasks run one after another and all at once
-// (`gather`), each run drawn as an SVG timeline on one shared time axis so the
+// (`gatherSleeps`), each run drawn as an SVG timeline on one shared time axis so the
 // 3 s against 1 s difference is plain to see.
-import { gather } from './pkg/demo.js';
+import { gatherSleeps } from './pkg/demo.js';
 import { $, formatSeconds } from './format.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -206,7 +206,7 @@ async function run(modes) {
   render();
   await Promise.all(modes.map(async (mode) => {
     try {
-      runs[mode] = { report: await gather(durations, { ...options, mode }), error: null };
+      runs[mode] = { report: await gatherSleeps(durations, { ...options, mode }), error: null };
     } catch (error) {
       // failFast rejects with an Error whose `report` still says what each task did.
       runs[mode] = { report: error.report ?? null, error };

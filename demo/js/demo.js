@@ -7,7 +7,7 @@ export {
   busyWait,
   countStream,
   createFutureAndDrop,
-  gather,
+  gatherSleeps,
   invokeAsync,
   invokeAsyncStream,
   invokeSyncSteps,

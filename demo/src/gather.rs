@@ -28,7 +28,7 @@ extern "C" {
 #[wasm_bindgen(typescript_custom_section)]
 const GATHER_TYPES: &str = r#"
 /** Options for `gather`. */
-export interface GatherOptions {
+export interface GatherSleepsOptions {
   /** Default `"concurrent"`. */
   mode?: "concurrent" | "sequential";
   /** This task fails (after its duration) with an `Error`. */
@@ -39,7 +39,7 @@ export interface GatherOptions {
 }
 
 /** One task of a `gather` run. Times are ms since the run started. */
-export interface GatherTask {
+export interface GatherSleepsTask {
   index: number;
   durationMs: number;
   /** `null` if the task never started. */
@@ -56,11 +56,11 @@ export interface GatherTask {
 
 /** What `gather` resolves to. With `failFast`, the rejection is an `Error` named
  *  `GatherError` carrying the failing task's message, its `index` and this `report`. */
-export interface GatherReport {
+export interface GatherSleepsReport {
   mode: "concurrent" | "sequential";
   onError: "collect" | "failFast";
   totalMs: number;
-  tasks: GatherTask[];
+  tasks: GatherSleepsTask[];
 }
 "#;
 
@@ -71,10 +71,10 @@ const MAX_TASKS: usize = 100_000;
 /// concurrently, and resolves a report with every task's timing. See
 /// [`gather`](loopbridge::gather()) for how `"failFast"` differs from Python.
 /// Bad arguments reject with `TypeError`/`RangeError`.
-#[wasm_bindgen(unchecked_return_type = "Promise<GatherReport>")]
+#[wasm_bindgen(js_name = gatherSleeps, unchecked_return_type = "Promise<GatherSleepsReport>")]
 pub fn gather(
     #[wasm_bindgen(js_name = durationsMs, unchecked_param_type = "number[]")] durations_ms: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "GatherOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "GatherSleepsOptions")] options: JsValue,
 ) -> Promise {
     if let Err(error) = ensure_alive() {
         return Promise::reject(&error);

@@ -1,5 +1,5 @@
 // What every example does with the package it installed, in a browser or in
-// Node: the three counters, a stream read chunk by chunk, and a
+// Node: the three counters, a stream read chunk by chunk, gather and a
 // BlockingWorker. Each check's result (or the error it threw) goes into one
 // object, which the example shows and `make test` compares with what that
 // environment should give (tests/examples/).
@@ -64,6 +64,23 @@ const CHECKS = {
     counter.stop();
     counter.free();
     return { role, reached: true };
+  },
+
+  // Three tasks at once, then failFast: the failure aborts the slow task.
+  async gather({ gather }) {
+    const sleep = (ms, value, signal) => new Promise((resolve, reject) => {
+      const timer = setTimeout(resolve, ms, value);
+      signal?.addEventListener('abort', () => { clearTimeout(timer); reject(signal.reason); });
+    });
+    const results = await gather([() => sleep(30, 'a'), () => sleep(10, 'b'), () => 'c']);
+    const failFast = await gather([
+      (signal) => sleep(10000, 'slow', signal),
+      async () => { throw new Error('task 1 failed'); },
+    ], { onError: 'failFast' }).catch((error) => error);
+    return {
+      values: results.map((result) => result.value),
+      failFast: [failFast.name, failFast.index, failFast.results.map((result) => result.status)],
+    };
   },
 
   // Plain sync code in a worker that blocks on this page's async handler.

@@ -175,3 +175,56 @@ export declare class BlockingWorker {
   free(): void;
   [Symbol.dispose](): void;
 }
+
+/** Options for `gather`. */
+export interface GatherOptions {
+  /** `"concurrent"` (default): every task starts at once. `"sequential"`: each starts when the previous one has settled. */
+  mode?: 'concurrent' | 'sequential';
+  /** `"collect"` (default): every outcome, like `Promise.allSettled` (Python's `return_exceptions=True`).
+   *  `"failFast"`: on the first failure, abort the tasks still running and reject with a `GatherError`. */
+  onError?: 'collect' | 'failFast';
+  /** Aborting it aborts every running task (with the signal's reason) and rejects with that reason,
+   *  e.g. `AbortSignal.timeout(ms)`: a `TimeoutError` `DOMException`. */
+  signal?: AbortSignal;
+}
+
+/** What happened to one task of `gather`: `Promise.allSettled`'s shape, plus `"cancelled"`
+ *  and the task's times in ms since the run began (`null` if it never started). */
+export type GatherResult<T> = (
+  | { status: 'fulfilled'; value: T }
+  | { status: 'rejected'; reason: unknown }
+  | { status: 'cancelled' }
+) & { index: number; startMs: number | null; endMs: number | null };
+
+/**
+ * Runs async functions concurrently or one after another, like Python's
+ * `asyncio.gather`, and resolves to one result per task, in input order. Each
+ * task is called with an `AbortSignal` of its own, aborted (an `AbortError`)
+ * when failFast cancels it or with the reason of `options.signal`. A task
+ * that throws synchronously fails like one that rejects.
+ * @throws (rejects) `TypeError` / `RangeError` for bad arguments (at most 100000 tasks);
+ *  a `GatherError` (failFast); `options.signal`'s reason.
+ */
+export function gather<const Tasks extends ReadonlyArray<(signal: AbortSignal) => unknown>>(
+  tasks: Tasks,
+  options?: GatherOptions,
+): Promise<{ -readonly [K in keyof Tasks]: GatherResult<Awaited<ReturnType<Tasks[K]>>> }>;
+
+/** failFast's rejection: the first task to fail (`index`), its error as `cause`, and every task's result. */
+export interface GatherError extends Error {
+  name: 'GatherError';
+  index: number;
+  cause: unknown;
+  results: GatherResult<unknown>[];
+}
+
+/**
+ * The `name`s of the errors loopbridge makes, besides `TypeError` and `RangeError` for bad arguments:
+ * - `PanicError`: the module panicked (a bug); every later call rejects or throws it. `stop()` and `free()` still work.
+ * - `GatherError`: `gather` with `onError: "failFast"` (see `GatherError`).
+ * - `TimeoutError`: a `BlockingWorker` call not answered within `timeoutMs` (a chunk's `error`), or
+ *   `AbortSignal.timeout()`'s own `DOMException`.
+ * - `AbortError`: the platform's `DOMException`, when a signal aborts or a stream is cancelled.
+ */
+export type LoopbridgeErrorName = 'PanicError' | 'GatherError' | 'TimeoutError' | 'AbortError';
+

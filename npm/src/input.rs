@@ -145,6 +145,25 @@ pub fn optional_function(value: &JsValue, context: &str) -> Result<Option<Functi
     Ok(Some(value.clone().unchecked_into()))
 }
 
+/// A function. Checked with `typeof`, which runs no user code.
+pub fn function(value: &JsValue, context: &str) -> Result<Function, Error> {
+    value.dyn_ref::<Function>().cloned().ok_or_else(|| {
+        Error::Type(format!(
+            "{context} must be a function, got {}",
+            describe(value)
+        ))
+    })
+}
+
+/// An array of at most `max_len` functions.
+pub fn function_array(
+    value: &JsValue,
+    context: &str,
+    max_len: usize,
+) -> Result<Vec<Function>, JsValue> {
+    array_of(value, context, "functions", max_len, function)
+}
+
 /// A string.
 pub fn string(value: &JsValue, context: &str) -> Result<String, Error> {
     value.as_string().ok_or_else(|| {

@@ -9,6 +9,8 @@
 //!   leader, `BroadcastChannel` ticks, state in `localStorage`).
 //! - [`BlockingWorker`] / [`block_on_page`]: plain sync code in a Web Worker
 //!   that waits for the page's async functions.
+//! - `gather`: async JS functions run one after another or all at once
+//!   ([`loopbridge::gather()`]), failFast aborting the rest.
 //!
 //! The package's API is its JS entry, `js/loopbridge.js` (with
 //! `npm/js/loopbridge.d.ts`): the wasm-bindgen glue is internal, its structs are
@@ -19,6 +21,7 @@
 #![deny(missing_docs, missing_debug_implementations)]
 
 mod counter_worker;
+mod gather;
 pub mod input;
 mod listeners;
 mod offthread;

@@ -450,6 +450,25 @@ export async function fuzzInPage(options) {
   // ---- free functions: their arguments and the errors they document -------
   const isWouldBlock = (e) => is(e, Error) && e.name === 'WouldBlockError';
   const isGatherError = (e) => is(e, Error) && e.name === 'GatherError' && Array.isArray(e.report?.tasks);
+  const isPackageGatherError = (e) => is(e, Error) && e.name === 'GatherError' && Array.isArray(e.results);
+  // The package's gather: tasks that return, throw, settle within a few ms
+  // (so no run hangs), call back into loopbridge, or are no function at all.
+  const taskArg = () => pick([
+    () => described(() => 'x', '() => "x"'),
+    () => described(() => { throw new FuzzThrow('task'); }, 'a task that throws'),
+    () => described((signal) => new Promise((resolve) => setTimeout(resolve, int(5), signal.aborted)), 'a task that waits'),
+    () => described(() => quiet(Promise.reject(new FuzzThrow('task rejected'))), 'a task that rejects'),
+    () => described(() => ({ then() { throw new FuzzThrow('then'); } }), 'a task whose thenable throws'),
+    () => described(() => { reenter(); return 1; }, 'a task that calls back into loopbridge'),
+    anyValue,
+  ])();
+  const tasksArg = () => {
+    if (chance(0.8)) {
+      const tasks = Array.from({ length: int(6) }, taskArg);
+      return described(tasks.map((t) => t.value), `[${tasks.map((t) => t.description).join(', ')}]`);
+    }
+    return anyValue();
+  };
   const isHostError = (e) => is(e, Error) && /^__loopbridgeStartCounterHost/.test(e.message);
   const FREE = {
     blockOn: { args: [thenableArg], allow: { WouldBlockError: isWouldBlock } },
@@ -470,13 +489,21 @@ export async function fuzzInPage(options) {
         () => described(async () => {}, 'async () => {}'),
       ])() : anyValue())],
     },
-    gather: {
+    gatherSleeps: {
       args: [durationsArg, () => optionsOf({
         mode: () => (chance(0.7) ? described(pick(['concurrent', 'sequential'])) : str()),
         onError: () => (chance(0.7) ? described(pick(['collect', 'failFast'])) : str()),
         failIndex: () => num(() => pick([0, 1, 2, 5, 0.5, -1, int(10)]), Infinity),
       })],
       allow: { GatherError: isGatherError },
+    },
+    gather: {
+      args: [tasksArg, () => optionsOf({
+        mode: () => (chance(0.7) ? described(pick(['concurrent', 'sequential'])) : str()),
+        onError: () => (chance(0.7) ? described(pick(['collect', 'failFast'])) : str()),
+        signal: signalArg,
+      })],
+      allow: { GatherError: isPackageGatherError },
     },
     invokeAsync: { args: [str, () => (chance(0.2) ? described(undefined) : num(() => rand() * 30, 50))] },
     invokeAsyncStream: {
@@ -837,7 +864,12 @@ export async function fuzzInPage(options) {
           if (result === HANG) fail(`hang: the Promise did not settle in ${hang} ms`);
           else count('resolved');
         },
-        (error) => judge(classify(error, allow), 'rejected '),
+        (error) => judge(
+          stream?.signal && Object.is(error, stream.signal.reason)
+            ? { label: 'the AbortSignal\'s reason' }
+            : classify(error, allow),
+          'rejected ',
+        ),
       );
       timed(what, settle);
       return;
@@ -1119,7 +1151,7 @@ export async function healthCheckInPage(dir = '/pkg/') {
   seen.counted = [];
   for await (const n of m.countStream(10)) seen.counted.push(n);
   seen.invoked = await m.invokeAsync('x', 0);
-  const report = await m.gather([1, 2], { mode: 'sequential' });
+  const report = await m.gatherSleeps([1, 2], { mode: 'sequential' });
   seen.gathered = report.tasks.map((task) => task.ok);
   try {
     m.blockOn(Promise.resolve());

@@ -3,7 +3,7 @@
 //
 // - a Rust program that depends on the library exports its own items and
 //   nothing of loopbridge's, and gets no panic hook or start function;
-// - the npm package exports exactly the API the README lists, in JS and in
+// - the npm package exports exactly the API its README (npm/README.md) lists, in JS and in
 //   its .d.ts, both ways, and none of the demo's samples;
 // - the demo page's module is the package plus the samples.
 //
@@ -39,11 +39,12 @@ function declaredExports(file) {
   return { values: sorted(values), types: sorted(types.filter((name) => !values.includes(name))) };
 }
 
-/** The backticked first cells of the README table after `<!-- marker -->`. */
+/** The backticked first cells of the table after `<!-- marker -->` in the
+ *  package's README (npm/README.md, what npm shows). */
 function readmeTable(marker) {
-  const readme = readFileSync(at('README.md'), 'utf8');
+  const readme = readFileSync(at('npm', 'README.md'), 'utf8');
   const start = readme.indexOf(`<!-- ${marker} -->`);
-  assert.notEqual(start, -1, `README.md has no <!-- ${marker} --> table`);
+  assert.notEqual(start, -1, `npm/README.md has no <!-- ${marker} --> table`);
   const rows = readme.slice(start).split('\n').slice(1);
   const names = [];
   for (const row of rows) {
@@ -59,7 +60,7 @@ function readmeTable(marker) {
 }
 
 const SAMPLES = [
-  'blockOn', 'busyWait', 'countStream', 'createFutureAndDrop', 'gather', 'invokeAsync',
+  'blockOn', 'busyWait', 'countStream', 'createFutureAndDrop', 'gatherSleeps', 'invokeAsync',
   'invokeAsyncStream', 'invokeSyncSteps', 'liveStreamProducers', 'simulatePanic', 'yieldingWork',
 ];
 
@@ -102,7 +103,7 @@ test('a Rust user of the library exports its own functions, nothing of loopbridg
   assert.deepEqual(logged.filter((line) => /loopbridge/.test(line)), []);
 });
 
-test('the npm package exports exactly the API in the README, in JS and in its .d.ts', async () => {
+test('the npm package exports exactly the API in its README, in JS and in its .d.ts', async () => {
   const documented = readmeTable('npm-exports');
   const documentedTypes = readmeTable('npm-types');
   const entry = await importBuild('target', 'npm-pkg', 'loopbridge.js');

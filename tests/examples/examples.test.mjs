@@ -3,7 +3,8 @@
 // is served (scripts/serve.py with COOP/COEP and a strict CSP, or Vite's own
 // servers) and opened in headless Chromium; Node runs its own. Each runs the
 // same checks (examples/checks/checks.js) and the results must be what that
-// environment gives: counts, the worker's answers, the clear errors in Node.
+// environment gives: counts, gather's results, the worker's answers, the
+// clear errors in Node.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -21,6 +22,7 @@ const IN_BROWSER = {
   counterWorker: { counts: true, last: true, lastTick: LAST_TICK },
   threadCounter: { started: true, stopped: true, counts: true, lastTick: LAST_TICK, sharedMemory: true },
   sharedCounter: { role: 'leader', reached: true },
+  gather: { values: ['a', 'b', 'c'], failFast: ['GatherError', 1, ['cancelled', 'rejected']] },
   blockingWorker: { values: [0, 10, 20] },
 };
 
@@ -114,6 +116,7 @@ test('without cross-origin isolation the count crosses by message and BlockingWo
   assert.deepEqual(results.counterWorker, IN_BROWSER.counterWorker);
   assert.deepEqual(results.threadCounter, { ...IN_BROWSER.threadCounter, sharedMemory: false });
   assert.deepEqual(results.sharedCounter, IN_BROWSER.sharedCounter);
+  assert.deepEqual(results.gather, IN_BROWSER.gather);
   assert.match(results.blockingWorker.unavailable, /^BlockingWorker needs cross-origin isolation \(COOP\/COEP\)/);
 });
 
@@ -141,6 +144,7 @@ test('node: the counter and its stream work; the browser-only classes say what t
     counterWorker: IN_BROWSER.counterWorker,
     threadCounter: { error: `Error: ThreadCounter ${NO_WORKERS}` },
     sharedCounter: { error: 'Error: SharedCounter needs localStorage, which is not available here' },
+    gather: IN_BROWSER.gather,
     blockingWorker: { unavailable: `BlockingWorker ${NO_WORKERS}` },
   });
 });

@@ -3,7 +3,8 @@
 // DOM types): the npm package's .d.ts needs nothing more. Streams are read
 // with getReader(), which every engine has.
 import init, {
-  BlockingWorker, CounterWorker, SharedCounter, ThreadCounter, type CounterOptions, type TickInfo,
+  BlockingWorker, CounterWorker, SharedCounter, ThreadCounter, gather,
+  type CounterOptions, type GatherError, type GatherResult, type LoopbridgeErrorName, type TickInfo,
 } from '../../target/npm-pkg/loopbridge.js';
 
 await init();
@@ -31,3 +32,21 @@ console.log(shared.role === 'leader' || shared.role === 'follower');
 shared.free();
 
 console.log(BlockingWorker.whyUnavailable());
+
+// gather: each task's value type comes through, its signal is an AbortSignal.
+const results: GatherResult<number | string>[] = await gather(
+  [async (signal: AbortSignal) => (signal.aborted ? 0 : 1), () => 'now'],
+  { mode: 'sequential', onError: 'failFast', signal: AbortSignal.timeout(1000) },
+);
+for (const result of results) {
+  if (result.status === 'fulfilled') console.log(result.value, result.startMs, result.endMs);
+  else if (result.status === 'rejected') console.log(result.reason);
+}
+try {
+  await gather([() => Promise.reject(new Error('no'))], { onError: 'failFast' });
+} catch (error) {
+  const name: LoopbridgeErrorName = 'GatherError';
+  if ((error as Error).name === name) console.log((error as GatherError).index);
+}
+// @ts-expect-error modes are "concurrent" and "sequential"
+gather([], { mode: 'parallel' });

@@ -1,10 +1,10 @@
 // Compiled with `tsc --noEmit` by `make test`: the published .d.ts must type
 // real usage precisely (no `any` where a shape is known).
 import init, {
-  CounterWorker, blockOn, busyWait, countStream, createFutureAndDrop, gather, invokeAsync,
+  CounterWorker, blockOn, busyWait, countStream, createFutureAndDrop, gatherSleeps, invokeAsync,
   invokeAsyncStream, invokeSyncSteps, liveStreamProducers, SharedCounter, ThreadCounter, yieldingWork,
   BlockingWorker, type BlockingWorkerOptions, type SyncLoopRequest, type SyncLoopResult,
-  type CounterOptions, type GatherReport, type GatherTask, type TickInfo,
+  type CounterOptions, type GatherSleepsReport, type GatherSleepsTask, type TickInfo,
 } from '../../www/pkg/demo.js';
 
 await init();
@@ -40,8 +40,8 @@ const words: ReadableStream<string> = invokeAsyncStream('a b', { delayMs: 5, sig
 const bytes: ReadableStream<Uint8Array> = words.pipeThrough(new TextEncoderStream());
 const steps: string[] = invokeSyncSteps('a b');
 const numbers: ReadableStream<number> = countStream(10, { highWaterMark: 4, failAfter: 3 });
-const report: GatherReport = await gather([10, 20], { mode: 'sequential', failIndex: 1, onError: 'collect' });
-const first: GatherTask = report.tasks[0];
+const report: GatherSleepsReport = await gatherSleeps([10, 20], { mode: 'sequential', failIndex: 1, onError: 'collect' });
+const first: GatherSleepsTask = report.tasks[0];
 const firstStart: number | null = first.startMs;
 const total: number = report.totalMs;
 const producers: number = liveStreamProducers();
@@ -94,7 +94,7 @@ blocking.free();
 console.log(unavailable, blockingBusy, ignored, answerBytes, blockingCrash);
 
 // @ts-expect-error gather modes are "concurrent" and "sequential"
-gather([1], { mode: 'parallel' });
+gatherSleeps([1], { mode: 'parallel' });
 // @ts-expect-error the message must be a string
 invokeAsyncStream(5);
 // @ts-expect-error intervalMs must be a number

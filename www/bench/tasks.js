@@ -1,6 +1,6 @@
 // Task overhead: loopbridge's task machinery against Promise.all over async
 // JS functions doing the same trivial work.
-import { gather } from './pkg/demo.js';
+import { gatherSleeps } from './pkg/demo.js';
 // Bench-only export (feature bench): internal, so from the glue.
 import { spawnJoin } from './pkg/loopbridge_glue.js';
 import { oneAfterAnother } from './runner.js';
@@ -45,11 +45,11 @@ async function jsGather(n, waitMs) {
 // Promise.all with no timer; a 1 ms task waits for a real timer each.
 const GATHER_NOW = {
   'Promise.all, no timer': () => jsGather(N, null),
-  'loopbridge gather(10,000 × 0 ms)': () => gather(new Array(N).fill(0)),
+  'loopbridge gather(10,000 × 0 ms)': () => gatherSleeps(new Array(N).fill(0)),
 };
 const GATHER_TIMER = {
   'Promise.all, each awaits setTimeout(1)': () => jsGather(N, 1),
-  'loopbridge gather(10,000 × 1 ms)': () => gather(new Array(N).fill(1)),
+  'loopbridge gather(10,000 × 1 ms)': () => gatherSleeps(new Array(N).fill(1)),
 };
 
 const TIME = [{ key: 'ms', label: 'time', unit: 'ms per 10,000 tasks' }];

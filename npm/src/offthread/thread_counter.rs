@@ -88,7 +88,7 @@ impl ThreadCounter {
 
 /// `new ThreadCounter(options)` for the package entry, which passes its
 /// worker starter and wraps what this returns in the public class (see
-/// `npm/js/classes.js`).
+/// `npm/js/api.js`).
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __loopbridgeNewThreadCounter, skip_typescript)]
 pub fn new_thread_counter(options: JsValue, starter: JsValue) -> Result<ThreadCounter, JsValue> {

@@ -3,11 +3,13 @@
 // so `init()` and `initSync()` only keep code written for the `web` build
 // working). The wasm-bindgen glue (`loopbridge_glue.js`) is internal.
 import * as glue from './loopbridge_glue.js';
-import { packageClasses } from './classes.js';
+import { packageApi } from './api.js';
 import { startWorker } from './workers.js';
 
 export default async function init() {}
 
 export function initSync() {}
 
-export const { CounterWorker, ThreadCounter, SharedCounter, BlockingWorker } = packageClasses(glue, startWorker);
+export const {
+  CounterWorker, ThreadCounter, SharedCounter, BlockingWorker, gather,
+} = packageApi(glue, startWorker);

@@ -5,10 +5,12 @@
 // streams work; Node has no Web Workers and no localStorage, so
 // ThreadCounter, BlockingWorker and SharedCounter throw an Error saying so.
 import glue from './loopbridge_glue.js';
-import { packageClasses } from '../classes.js';
+import { packageApi } from '../api.js';
 
 export default async function init() {}
 
 export function initSync() {}
 
-export const { CounterWorker, ThreadCounter, SharedCounter, BlockingWorker } = packageClasses(glue, undefined);
+export const {
+  CounterWorker, ThreadCounter, SharedCounter, BlockingWorker, gather,
+} = packageApi(glue, undefined);

@@ -3,9 +3,11 @@
 // internal: its classes are not exported, and its `__loopbridge...`
 // functions exist only for this file and for the workers.
 import * as glue from './loopbridge_glue.js';
-import { packageClasses } from './classes.js';
+import { packageApi } from './api.js';
 import { startWorker } from './workers.js';
 
 export { default, initSync } from './loopbridge_glue.js';
 
-export const { CounterWorker, ThreadCounter, SharedCounter, BlockingWorker } = packageClasses(glue, startWorker);
+export const {
+  CounterWorker, ThreadCounter, SharedCounter, BlockingWorker, gather,
+} = packageApi(glue, startWorker);

@@ -175,7 +175,7 @@ pub fn why_blocking_unavailable() -> Option<String> {
 
 /// `new BlockingWorker(options)` for the package entry, which passes its
 /// worker starter and wraps what this returns in the public class (see
-/// `npm/js/classes.js`).
+/// `npm/js/api.js`).
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __loopbridgeNewBlockingWorker, skip_typescript)]
 pub fn new_blocking_worker(options: JsValue, starter: JsValue) -> Result<BlockingWorker, JsValue> {

@@ -1,7 +1,8 @@
-// The package's four classes, made from the wasm-bindgen glue's hidden
-// constructors (whatever wasm-pack target built it) and the function that
-// starts the package's workers (none where the JS runtime has no Workers:
-// then ThreadCounter and BlockingWorker throw an Error saying so).
+// The package's API: its four classes and gather, made from the
+// wasm-bindgen glue's hidden functions (whatever wasm-pack target built it)
+// and the function that starts the package's workers (none where the JS
+// runtime has no Workers: then ThreadCounter and BlockingWorker throw an
+// Error saying so).
 import { publicClass } from './public_class.js';
 
 const COUNTER = {
@@ -9,8 +10,11 @@ const COUNTER = {
   getters: ['running', 'count', 'name', 'intervalMs', 'lastTick'],
 };
 
-export function packageClasses(glue, startWorker) {
+export function packageApi(glue, startWorker) {
   return {
+    gather: function gather(tasks, options) {
+      return glue.__loopbridgeGather(tasks, options);
+    },
     CounterWorker: publicClass('CounterWorker', glue.__loopbridgeNewCounterWorker, COUNTER),
     ThreadCounter: publicClass(
       'ThreadCounter',
