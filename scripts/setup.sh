@@ -48,6 +48,10 @@ if $want_browsers; then
   have chromium || missing+=(chromium)
   have chromedriver || missing+=(chromium-driver)
   have firefox-esr || have firefox || missing+=(firefox-esr)
+  # WebKit: WebKitWebDriver drives WebKitGTK's MiniBrowser, which needs a
+  # display: xvfb-run gives it one.
+  have WebKitWebDriver || missing+=(webkit2gtk-driver)
+  have xvfb-run || missing+=(xvfb)
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]} from Debian"
     apt_sudo=""

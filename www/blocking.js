@@ -3,6 +3,7 @@
 // answer, while the page stays free. Meanwhile the page measures itself: the
 // worst lag of a 16 ms timer chain and the frames it painted.
 import { BlockingWorker, invokeAsync } from './pkg/demo.js';
+import { chunks } from './chunks.js';
 import { $, formatMs, formatSeconds, nextMacrotask, watchFrames, watchLag } from './format.js';
 
 const COUNT = 5;
@@ -110,7 +111,7 @@ export function setupBlocking() {
       });
       const startedAt = performance.now();
       try {
-        for await (const result of stream) {
+        for await (const result of chunks(stream)) {
           calls += 1;
           blockedMs += result.blockedMs;
           list.append(resultRow(result, performance.now() - startedAt));
@@ -140,7 +141,9 @@ export function setupBlocking() {
   const reason = BlockingWorker.whyUnavailable();
   if (reason) {
     showNote(reason);
-    setStatus('Unavailable: this page is not cross-origin isolated.', 'error');
+    setStatus(globalThis.crossOriginIsolated
+      ? 'Unavailable: this browser has no SharedArrayBuffer.'
+      : 'Unavailable: this page is not cross-origin isolated.', 'error');
     for (const id of ['blocking-run', 'blocking-fail', 'blocking-slow']) $(id).disabled = true;
     return panel;
   }

@@ -3,6 +3,7 @@
 // server's stream, with per-chunk timings, Cancel through an AbortSignal, and
 // the synchronous `invokeSyncSteps` for contrast.
 import { invokeAsyncStream, invokeSyncSteps, liveStreamProducers } from './pkg/demo.js';
+import { chunks } from './chunks.js';
 import { $, formatMs, nextMacrotask } from './format.js';
 
 const SAMPLES = {
@@ -10,15 +11,8 @@ const SAMPLES = {
   ja: '非同期のストリームは、一文字ずつ届きます。',
 };
 
-/** The string chunks of a `ReadableStream<string>`, read with its own reader. */
-async function* readDirect(stream) {
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    yield value;
-  }
-}
+/** The string chunks of a `ReadableStream<string>`. */
+const readDirect = chunks;
 
 /**
  * The same stream as a server would send it: encoded to UTF-8 bytes, wrapped
@@ -27,12 +21,9 @@ async function* readDirect(stream) {
  */
 async function* readAsResponse(stream) {
   const response = new Response(stream.pipeThrough(new TextEncoderStream()));
-  const reader = response.body.getReader();
   const decoder = new TextDecoder();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    const text = decoder.decode(value, { stream: true });
+  for await (const bytes of chunks(response.body)) {
+    const text = decoder.decode(bytes, { stream: true });
     if (text) yield text;
   }
   const rest = decoder.decode();

@@ -7,7 +7,9 @@ import { $, formatInterval, setText } from './format.js';
 
 const SHARING = {
   shared: 'SharedArrayBuffer + Atomics.load (page is cross-origin isolated)',
-  message: 'postMessage (page is not cross-origin isolated, so no SharedArrayBuffer)',
+  message: globalThis.crossOriginIsolated
+    ? 'postMessage (this browser has no SharedArrayBuffer, even on this cross-origin isolated page)'
+    : 'postMessage (page is not cross-origin isolated, so no SharedArrayBuffer)',
 };
 
 /**

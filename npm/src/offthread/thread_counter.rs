@@ -56,9 +56,7 @@ impl ThreadCounter {
             })
         })?;
 
-        let shared = cross_origin_isolated()
-            .then(|| SharedArrayBuffer::new(8))
-            .map(|buffer| (BigInt64Array::new(&buffer), buffer));
+        let shared = shared_count_buffer().map(|buffer| (BigInt64Array::new(&buffer), buffer));
         let worker = package_worker::spawn(
             starter,
             Host::Counter,
@@ -236,8 +234,20 @@ impl ThreadCounter {
     }
 }
 
-fn cross_origin_isolated() -> bool {
-    js_sys::Reflect::get(&js_sys::global(), &"crossOriginIsolated".into())
-        .map(|value| value.is_truthy())
-        .unwrap_or(false)
+/// An 8-byte `SharedArrayBuffer` for the count, where the page is
+/// cross-origin isolated and has one (WebKitGTK is isolated but has none).
+/// Made with `Reflect.construct`, so nothing can throw through Rust.
+fn shared_count_buffer() -> Option<SharedArrayBuffer> {
+    let global = js_sys::global();
+    let get = |key: &str| js_sys::Reflect::get(&global, &key.into()).unwrap_or_default();
+    let class = get("SharedArrayBuffer")
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    if !get("crossOriginIsolated").is_truthy() {
+        return None;
+    }
+    js_sys::Reflect::construct(&class, &js_sys::Array::of1(&8.into()))
+        .ok()?
+        .dyn_into()
+        .ok()
 }

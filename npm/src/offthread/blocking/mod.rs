@@ -141,6 +141,19 @@ impl From<BlockingError> for JsValue {
 
 /// Why blocking on the page cannot work in this context (window or worker),
 /// or `None` when it can: cross-origin isolated, with `SharedArrayBuffer`.
+/// Why a cross-origin isolated page still cannot block: its engine has no
+/// `SharedArrayBuffer` (WebKitGTK).
+pub(crate) const NO_SHARED_MEMORY: &str = "BlockingWorker needs SharedArrayBuffer and \
+     Atomics.wait, which this browser does not have even though the page is cross-origin \
+     isolated; the counters and gather work here";
+
+/// Whether the page is cross-origin isolated but has no `SharedArrayBuffer`.
+pub(crate) fn isolated_without_shared_memory() -> bool {
+    let global = js_sys::global();
+    let get = |key: &str| js_sys::Reflect::get(&global, &key.into()).unwrap_or_default();
+    get("crossOriginIsolated").is_truthy() && !get("SharedArrayBuffer").is_function()
+}
+
 pub(crate) fn isolation_problem() -> Option<BlockingError> {
     let global = js_sys::global();
     let get = |key: &str| js_sys::Reflect::get(&global, &key.into()).unwrap_or_default();

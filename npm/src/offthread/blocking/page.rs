@@ -17,7 +17,10 @@ use web_sys::{ReadableStream, Worker};
 use super::channel::{Answer, Channel};
 use super::messages::{FromWorker, Run};
 use super::run_results::{run_results, ResultSender, RunResults};
-use super::{isolation_problem, BlockingError, NOT_ISOLATED};
+use super::{
+    isolated_without_shared_memory, isolation_problem, BlockingError, NOT_ISOLATED,
+    NO_SHARED_MEMORY,
+};
 use crate::input::{describe, Options, MAX_TIMER_MS};
 use crate::offthread::package_worker::{self, Host, WorkerHandlers, WorkerStarter};
 use crate::output::plain_object;
@@ -159,6 +162,9 @@ impl BlockingWorker {
     pub fn why_unavailable() -> Option<String> {
         if !package_worker::has_workers() {
             return Some(package_worker::no_workers("BlockingWorker"));
+        }
+        if isolated_without_shared_memory() {
+            return Some(NO_SHARED_MEMORY.to_owned());
         }
         isolation_problem().map(|_| format!("BlockingWorker {NOT_ISOLATED}"))
     }
