@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMIUM ?= /usr/bin/chromium
 WASM_TARGET := --target wasm32-unknown-unknown
 
-.PHONY: demo serve build build-npm build-npm-bundler pack test-examples build-rust-user size bench setup setup-test test lint test-wasm test-wasm-chrome test-wasm-firefox test-types fuzz-builds test-page clean
+.PHONY: demo serve build build-npm build-npm-bundler pack test-examples test-engines build-rust-user size bench setup setup-test test lint test-wasm test-wasm-chrome test-wasm-firefox test-wasm-webkit test-types fuzz-builds test-page clean
 
 demo: setup build serve
 
@@ -77,7 +77,7 @@ setup:
 setup-test:
 	@scripts/setup.sh --test
 
-test: setup-test lint test-wasm build build-npm build-rust-user size test-types fuzz-builds test-page test-examples
+test: setup-test lint test-wasm build build-npm build-rust-user size test-types fuzz-builds test-page test-engines test-examples
 	@echo "make test: all passed"
 
 lint:
@@ -105,8 +105,8 @@ fuzz-builds: setup
 	$(call package,demo,www/fuzz/talc-debug,--features probe$(comma)talc,--no-pack,--dev)
 
 # The wasm-bindgen-test suites (and doc examples, compiled), debug and release,
-# in headless Chromium and Firefox.
-test-wasm: test-wasm-chrome test-wasm-firefox
+# in headless Chromium and Firefox, and debug in WebKit.
+test-wasm: test-wasm-chrome test-wasm-firefox test-wasm-webkit
 
 test-wasm-chrome:
 	CHROMEDRIVER=/usr/bin/chromedriver cargo test $(WASM_TARGET) --workspace
@@ -115,6 +115,11 @@ test-wasm-chrome:
 test-wasm-firefox:
 	GECKODRIVER=$$(command -v geckodriver) cargo test $(WASM_TARGET) --workspace
 	GECKODRIVER=$$(command -v geckodriver) cargo test $(WASM_TARGET) --workspace --release
+
+# WebKitGTK (scripts/webkit_driver.py): no SharedArrayBuffer, no JSPI, no
+# async iteration of streams; the suites take the paths users there get.
+test-wasm-webkit:
+	WEBKIT_WEBDRIVER=1 cargo test $(WASM_TARGET) --workspace
 
 # The published .d.ts types real usage (tests/types/usage.ts), and the npm
 # package's needs no lib beyond ES2022 + DOM (tests/types/minimal.ts).
@@ -125,6 +130,10 @@ test-types:
 # playwright-core drives Debian's Chromium against the page served as `make demo` serves it.
 test-page:
 	node --test --test-concurrency=1 tests/e2e/
+
+# The page in Chromium, Firefox and WebKit (WebKitGTK under xvfb-run), over WebDriver.
+test-engines: build
+	node --test --test-concurrency=1 tests/engines/
 
 # The consumer projects in examples/ install the packed tarballs, build with
 # Vite, webpack, esbuild or nothing, and run in headless Chromium and Node.

@@ -44,6 +44,18 @@ if [ -n "${CHROMEDRIVER:-}${GECKODRIVER:-}" ]; then
     fs.writeFileSync(file, JSON.stringify(caps));
   ' "$capabilities" "$port"
 fi
+# WebKit (WEBKIT_WEBDRIVER=1): WebKitGTK's driver behind scripts/webkit_driver.py,
+# which the runner drives as a remote "Safari" (through the same proxy).
+if [ -n "${WEBKIT_WEBDRIVER:-}" ]; then
+  exec {ports}< <(exec python3 "$root/scripts/close_proxy.py")
+  proxy=$!
+  read -r -u "$ports" port
+  exec {driver_ports}< <(exec python3 "$root/scripts/webkit_driver.py" "$port")
+  webkit=$!
+  trap 'rm -f "$log" "$capabilities"; kill "$proxy" "$webkit" 2>/dev/null' EXIT
+  read -r -u "$driver_ports" driver_port
+  export SAFARIDRIVER_REMOTE="http://127.0.0.1:$driver_port"
+fi
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$capabilities"
 for try in 1 2 3; do
   wasm-bindgen-test-runner "$@" 2>&1 | tee "$log"

@@ -33,9 +33,18 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen(inline_js = r#"
 function outcome(chunks, error) { return { chunks, error }; }
+// `for await` over the stream itself; over a reader where the engine cannot
+// iterate a stream (WebKit).
+async function* iterate(stream) {
+  if (Symbol.asyncIterator in stream) { yield* stream; return; }
+  const reader = stream.getReader();
+  try {
+    for (;;) { const { done, value } = await reader.read(); if (done) return; yield value; }
+  } finally { reader.releaseLock(); }
+}
 export async function forAwaitAll(stream) {
   const chunks = [];
-  try { for await (const chunk of stream) chunks.push(chunk); } catch (error) { return outcome(chunks, error); }
+  try { for await (const chunk of iterate(stream)) chunks.push(chunk); } catch (error) { return outcome(chunks, error); }
   return outcome(chunks, undefined);
 }
 export async function pipeToAll(stream) {

@@ -13,6 +13,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launch, repoRoot, serve } from '../e2e/harness.mjs';
+import { openSession } from '../engines/webdriver.mjs';
 
 const examples = join(repoRoot, 'examples');
 const LAST_TICK = ['count', 'deadlineMs', 'latenessMs', 'missed'];
@@ -118,6 +119,40 @@ test('without cross-origin isolation the count crosses by message and BlockingWo
   assert.deepEqual(results.sharedCounter, IN_BROWSER.sharedCounter);
   assert.deepEqual(results.gather, IN_BROWSER.gather);
   assert.match(results.blockingWorker.unavailable, /^BlockingWorker needs cross-origin isolation \(COOP\/COEP\)/);
+});
+
+/** The results of the page at `url` in `engine` (over WebDriver). */
+async function engineResults(engine, url) {
+  const browser = await openSession(engine);
+  assert.ok(browser, `${engine}'s WebDriver is installed (scripts/setup.sh --test)`);
+  try {
+    await browser.goto(url);
+    return await browser.evaluate(async () => {
+      const end = performance.now() + 30000;
+      while (document.documentElement.dataset.done !== 'true') {
+        if (performance.now() > end) throw new Error('the checks did not finish');
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      return JSON.parse(document.querySelector('#results').textContent);
+    });
+  } finally {
+    await browser.close();
+  }
+}
+
+test('the plain page in Firefox, and in WebKit, which has no SharedArrayBuffer and cannot iterate a stream', async () => {
+  await served(examples, async (url) => {
+    assert.deepEqual(await engineResults('firefox', `${url}plain-page/`), IN_BROWSER, 'firefox');
+    const webkit = await engineResults('webkit', `${url}plain-page/`);
+    assert.deepEqual(webkit, {
+      ...IN_BROWSER,
+      threadCounter: { ...IN_BROWSER.threadCounter, sharedMemory: false },
+      blockingWorker: {
+        unavailable: 'BlockingWorker needs SharedArrayBuffer and Atomics.wait, which this browser does not '
+          + 'have even though the page is cross-origin isolated; the counters and gather work here',
+      },
+    }, 'webkit');
+  });
 });
 
 for (const name of ['vite', 'vite-bundler-target']) {

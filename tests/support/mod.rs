@@ -60,15 +60,34 @@ export function trackAbortListeners() {
   };
 }
 
+// `for await` over the stream itself where the engine can iterate one; a
+// reader elsewhere (WebKit), which is what users there write.
+export async function* iterate(stream) {
+  if (Symbol.asyncIterator in stream) {
+    yield* stream;
+    return;
+  }
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
 export async function readAllForAwait(stream) {
   const chunks = [];
-  for await (const chunk of stream) chunks.push(chunk);
+  for await (const chunk of iterate(stream)) chunks.push(chunk);
   return chunks;
 }
 
 export async function readAllSpinning(stream, workMs) {
   let count = 0;
-  for await (const _ of stream) {
+  for await (const _ of iterate(stream)) {
     const until = performance.now() + workMs;
     while (performance.now() < until) { /* the reader's own work */ }
     count += 1;
