@@ -121,11 +121,10 @@ test-wasm-firefox:
 test-wasm-webkit:
 	WEBKIT_WEBDRIVER=1 cargo test $(WASM_TARGET) --workspace
 
-# The published .d.ts types real usage (tests/types/usage.ts), and the npm
-# package's needs no lib beyond ES2022 + DOM (tests/types/minimal.ts).
+# The demo's .d.ts types real usage (tests/types/usage.ts); the npm
+# package's is checked by its consumer project, examples/typescript.
 test-types:
 	tsc -p tests/types/tsconfig.json
-	tsc -p tests/types/tsconfig.minimal.json
 
 # playwright-core drives Debian's Chromium against the page served as `make demo` serves it.
 test-page:

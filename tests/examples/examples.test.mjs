@@ -172,6 +172,13 @@ for (const name of ['webpack', 'webpack-bundler-target', 'esbuild']) {
   });
 }
 
+test('typescript: the package\'s types under a default tsconfig, with TypeScript 7 and 5', () => {
+  const dir = install('typescript');
+  for (const compiler of ['typescript', 'typescript5']) {
+    run(dir, process.execPath, [join(dir, 'node_modules', compiler, 'bin', 'tsc'), '-p', '.']);
+  }
+});
+
 test('node: the counter and its stream work; the browser-only classes say what they need', () => {
   const dir = install('node');
   const results = JSON.parse(execFileSync(process.execPath, ['main.mjs'], { cwd: dir, encoding: 'utf8' }));

@@ -1,11 +1,12 @@
-// Compiled with `tsc --noEmit` by `make test` under a plain configuration
-// (`"lib": ["ES2022", "DOM", "DOM.Iterable"]`, no ESNext or async-iterable
-// DOM types): the npm package's .d.ts needs nothing more. Streams are read
-// with getReader(), which every engine has.
+// Type-checked by `make test` (tests/examples/) with TypeScript's current
+// major and the previous one, under the configuration `tsc --init` writes
+// plus `"lib": ["ES2022", "DOM", "DOM.Iterable"]` (no ESNext or
+// async-iterable DOM types) and `skipLibCheck: false`: the package's .d.ts
+// needs nothing more. Streams are read with getReader(), which every engine has.
 import init, {
   BlockingWorker, CounterWorker, SharedCounter, ThreadCounter, gather,
   type CounterOptions, type GatherError, type GatherResult, type LoopbridgeErrorName, type TickInfo,
-} from '../../target/npm-pkg/loopbridge.js';
+} from 'loopbridge';
 
 await init();
 
