@@ -43,13 +43,13 @@ build: setup
 # The npm package: what `npm publish` would ship (its package.json is
 # npm/package.json: the entry is the only way in). The `web` build for
 # browsers and bundlers, and in node/ the `nodejs` build (the `node` export
-# condition): CommonJS glue (node/package.json) whose snippets are ES
-# modules (node/snippets/package.json), loaded with require(esm).
+# condition): CommonJS glue (node/package.json) that shares the web build's
+# .wasm and its ES-module snippets, loaded with require(esm) (scripts/node_build.mjs).
 build-npm: setup
 	$(call package,npm,target/npm-pkg,--features talc,--no-pack,,$(NPM_ENTRY) npm/package.json npm/README.md)
 	wasm-pack build npm --target nodejs --release --out-dir $(CURDIR)/target/npm-pkg/node --out-name loopbridge_glue --no-pack -- --features talc
 	cp npm/js/targets/node/* target/npm-pkg/node/
-	echo '{ "type": "module" }' > target/npm-pkg/node/snippets/package.json
+	node scripts/node_build.mjs target/npm-pkg/node
 	rm -f target/npm-pkg/node/.gitignore
 
 # The same package built with wasm-pack's `bundler` target (the bundler
