@@ -3,25 +3,37 @@
 // writes the same .wasm (checked here, byte for byte) and the same ES-module
 // snippets, so its CommonJS glue in node/ is pointed one folder up, and the
 // copies are removed. Fails if the glue no longer has the paths it rewrites.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const node = process.argv[2];
 const web = join(node, '..');
 const glue = join(node, 'loopbridge_glue.js');
 
-const same = readFileSync(join(node, 'loopbridge_glue_bg.wasm')).equals(readFileSync(join(web, 'loopbridge_glue_bg.wasm')));
-if (!same) throw new Error('the nodejs and web builds made different .wasm files: the Node build cannot share the module');
+const same = (a, b) => readFileSync(a).equals(readFileSync(b));
+if (!same(join(node, 'loopbridge_glue_bg.wasm'), join(web, 'loopbridge_glue_bg.wasm'))) {
+  throw new Error('the nodejs and web builds made different .wasm files: the Node build cannot share the module');
+}
+/** Every file under `dir`, as paths relative to it. */
+const files = (dir, prefix = '') => readdirSync(join(dir, prefix)).flatMap((name) => {
+  const path = join(prefix, name);
+  return statSync(join(dir, path)).isDirectory() ? files(dir, path) : [path];
+});
+for (const file of files(join(node, 'snippets'))) {
+  if (!existsSync(join(web, 'snippets', file)) || !same(join(node, 'snippets', file), join(web, 'snippets', file))) {
+    throw new Error(`the Node build's snippet ${file} differs from the web build's`);
+  }
+}
 
 let source = readFileSync(glue, 'utf8');
-for (const [from, to] of [
-  ['`${__dirname}/loopbridge_glue_bg.wasm`', '`${__dirname}/../loopbridge_glue_bg.wasm`'],
+const wasmPath = '`${__dirname}/loopbridge_glue_bg.wasm`';
+if (!source.includes(wasmPath)) throw new Error(`${glue} has no ${wasmPath} to rewrite: has wasm-bindgen's nodejs output changed?`);
+source = source.replace(wasmPath, '`${__dirname}/../loopbridge_glue_bg.wasm`')
   // the requires only: the import object's keys name the wasm's own imports
-  ['require(String.raw`./snippets/', 'require(String.raw`../snippets/'],
-  ['require("./snippets/', 'require("../snippets/'],
-]) {
-  if (!source.includes(from)) throw new Error(`${glue} has no ${from} to rewrite: has wasm-bindgen's nodejs output changed?`);
-  source = source.replaceAll(from, to);
+  .replace(/require\((String\.raw)?([`"])\.\/snippets\//g, 'require($1$2../snippets/');
+for (const [, path] of source.matchAll(/require\((?:String\.raw)?[`"]([^`"]+)[`"]\)/g)) {
+  if (path.startsWith('./')) throw new Error(`${glue} still requires ${path} beside it`);
+  if (path.startsWith('../') && !existsSync(join(node, path))) throw new Error(`${glue} requires ${path}, which the package lacks`);
 }
 writeFileSync(glue, source);
 for (const copy of ['loopbridge_glue_bg.wasm', 'loopbridge_glue_bg.wasm.d.ts', 'snippets']) {

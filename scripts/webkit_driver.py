@@ -9,6 +9,7 @@ MiniBrowser's traffic goes through that HTTP proxy (scripts/close_proxy.py).
 
 Prints the proxy's port, then serves until killed (the driver with it).
 """
+import glob
 import http.client
 import http.server
 import json
@@ -19,7 +20,11 @@ import subprocess
 import sys
 import time
 
-MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser'
+# Debian's webkit2gtk-driver brings it: /usr/lib/<multiarch triplet>/webkit2gtk-4.1/.
+MINIBROWSERS = glob.glob('/usr/lib/*/webkit2gtk-4.1/MiniBrowser')
+if not MINIBROWSERS:
+    sys.exit('webkit_driver.py: no MiniBrowser (install webkit2gtk-driver: scripts/setup.sh --test)')
+MINIBROWSER = MINIBROWSERS[0]
 
 
 def free_port():
@@ -46,11 +51,16 @@ signal.signal(signal.SIGTERM, stop)
 signal.signal(signal.SIGINT, stop)
 
 for _ in range(300):
+    if driver.poll() is not None:
+        sys.exit(f'webkit_driver.py: WebKitWebDriver exited with {driver.returncode}')
     try:
         socket.create_connection(('127.0.0.1', driver_port), timeout=1).close()
         break
     except OSError:
         time.sleep(0.1)
+else:
+    stop()
+    sys.exit('webkit_driver.py: WebKitWebDriver did not listen within 30 s')
 
 capabilities = {'webkitgtk:browserOptions': {'binary': MINIBROWSER, 'args': ['--automation']}}
 if len(sys.argv) > 1:

@@ -51,3 +51,11 @@ try {
 }
 // @ts-expect-error modes are "concurrent" and "sequential"
 gather([], { mode: 'parallel' });
+
+// Each task's own value type, position by position.
+const typed = await gather([async () => 1, () => 'now']);
+const firstTyped: GatherResult<number> = typed[0];
+const secondTyped: GatherResult<string> = typed[1];
+// @ts-expect-error the first task's value is a number, not a string
+const wrong: GatherResult<string> = typed[0];
+console.log(firstTyped, secondTyped, wrong);

@@ -179,13 +179,13 @@ export declare class BlockingWorker {
 /** Options for `gather`. */
 export interface GatherOptions {
   /** `"concurrent"` (default): every task starts at once. `"sequential"`: each starts when the previous one has settled. */
-  mode?: 'concurrent' | 'sequential';
+  mode?: 'concurrent' | 'sequential' | undefined;
   /** `"collect"` (default): every outcome, like `Promise.allSettled` (Python's `return_exceptions=True`).
    *  `"failFast"`: on the first failure, abort the tasks still running and reject with a `GatherError`. */
-  onError?: 'collect' | 'failFast';
+  onError?: 'collect' | 'failFast' | undefined;
   /** Aborting it aborts every running task (with the signal's reason) and rejects with that reason,
-   *  e.g. `AbortSignal.timeout(ms)`: a `TimeoutError` `DOMException`. */
-  signal?: AbortSignal;
+   *  e.g. `AbortSignal.timeout(ms)`: a `TimeoutError` `DOMException`. No task starts once it has aborted. */
+  signal?: AbortSignal | undefined;
 }
 
 /** What happened to one task of `gather`: `Promise.allSettled`'s shape, plus `"cancelled"`

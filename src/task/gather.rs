@@ -47,6 +47,12 @@ pub struct TaskRecord<T, E> {
     pub end_ms: Option<f64>,
     /// Its result; `None` if it was cancelled or never started.
     pub outcome: Option<Result<T, E>>,
+    /// When it finished relative to the others: 0 for the first task to
+    /// finish, 1 for the next, ...; `None` if it never finished. With
+    /// [`OnError::FailFast`], the failure that ended the run is the failed
+    /// record with the lowest `finished` (times alone cannot tell tasks that
+    /// ended within one clock tick apart).
+    pub finished: Option<usize>,
 }
 
 /// Runs `tasks` in `mode` and returns a record per task, in input order.
@@ -86,8 +92,10 @@ where
             start_ms: None,
             end_ms: None,
             outcome: None,
+            finished: None,
         })
         .collect();
+    let mut finished = 0..;
     match mode {
         Mode::Sequential => {
             for (record, task) in records.iter_mut().zip(tasks) {
@@ -96,6 +104,7 @@ where
                 record.start_ms = Some(start_ms);
                 record.end_ms = Some(end_ms);
                 record.outcome = Some(outcome);
+                record.finished = finished.next();
                 if failed && on_error == OnError::FailFast {
                     break;
                 }
@@ -123,6 +132,7 @@ where
                 let failed = outcome.is_err();
                 records[index].end_ms = Some(end_ms);
                 records[index].outcome = Some(outcome);
+                records[index].finished = finished.next();
                 failed
             };
             while let Some(done) = running.next().await {

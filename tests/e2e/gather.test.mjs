@@ -111,6 +111,33 @@ test('the caller\'s signal: its reason rejects the run and reaches the running t
   assert.equal(called, false, 'no task starts under an aborted signal');
 });
 
+test('the caller\'s signal: a genuine one whose own getters were redefined can neither throw nor lie', async () => {
+  // gather reads a signal with AbortSignal.prototype's getters, saved when
+  // it loaded, so own properties that throw change nothing.
+  const lying = new AbortController();
+  Object.defineProperty(lying.signal, 'aborted', { get() { throw new Error('aborted getter'); } });
+  Object.defineProperty(lying.signal, 'reason', { get() { throw new Error('reason getter'); } });
+  const seen = await gather([() => 'ok'], { signal: lying.signal });
+  assert.equal(seen[0].value, 'ok');
+  const stopping = gather([(signal) => new Promise((resolve) => { signal.onabort = resolve; })], { signal: lying.signal });
+  const why = new Error('stop');
+  lying.abort(why);
+  assert.equal(await stopping.catch((e) => e), why);
+});
+
+test('no task starts once the caller has aborted, even from inside an earlier task', async () => {
+  const controller = new AbortController();
+  const why = new Error('enough');
+  const called = [];
+  const task = (i) => () => {
+    called.push(i);
+    if (i === 1) controller.abort(why);
+    return i;
+  };
+  assert.equal(await gather([task(0), task(1), task(2), task(3)], { signal: controller.signal }).catch((e) => e), why);
+  assert.deepEqual(called, [0, 1]);
+});
+
 test('bad arguments reject with TypeError or RangeError, and gather still works', async () => {
   const trap = new Error('trap');
   const proxy = new Proxy([() => 1], { get(target, key) { if (key === '0') throw trap; return target[key]; } });

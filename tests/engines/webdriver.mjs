@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 const which = (name) => {
@@ -42,7 +43,8 @@ export const ENGINES = {
     driver: () => which('WebKitWebDriver') && which('xvfb-run') && ['xvfb-run', ['-a', which('WebKitWebDriver'), '--port=PORT']],
     capabilities: {
       'webkitgtk:browserOptions': {
-        binary: '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
+        // Debian's webkit2gtk-driver: /usr/lib/<multiarch triplet>/webkit2gtk-4.1/
+        binary: readdirSync('/usr/lib').map((dir) => `/usr/lib/${dir}/webkit2gtk-4.1/MiniBrowser`).find(existsSync),
         args: ['--automation'],
       },
     },
@@ -81,15 +83,6 @@ export async function openSession(engine) {
   const [program, args] = command;
   const driver = spawn(program, args.map((arg) => arg.replace('PORT', String(port))), { stdio: 'ignore', detached: true });
   const base = `http://127.0.0.1:${port}`;
-  for (let tries = 0; ; tries += 1) {
-    try {
-      await call(base, 'GET', '/status');
-      break;
-    } catch (error) {
-      if (tries > 200) throw new Error(`${engine}'s WebDriver did not start`, { cause: error });
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
   const stop = async () => {
     try {
       process.kill(-driver.pid, 'SIGTERM'); // the driver and what it started (xvfb-run's children)
@@ -98,6 +91,18 @@ export async function openSession(engine) {
     }
     if (driver.exitCode === null) await once(driver, 'exit');
   };
+  for (let tries = 0; ; tries += 1) {
+    try {
+      await call(base, 'GET', '/status');
+      break;
+    } catch (error) {
+      if (tries > 200 || driver.exitCode !== null) {
+        await stop();
+        throw new Error(`${engine}'s WebDriver did not start`, { cause: error });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
   let session;
   try {
     session = await call(base, 'POST', '/session', { capabilities: { alwaysMatch: ENGINES[engine].capabilities } });

@@ -4,9 +4,10 @@
 // small reference model of what gather must report. Runs in any JS runtime
 // (tests/gather/: Node and Chromium).
 //
-// Every task's settling is in the test's hands: a task returns a value or
-// throws at once, or returns a promise that the driver settles when it
-// chooses (one per macrotask), so the order of completion is known.
+// Every task's settling is in the test's hands: a task returns a value,
+// throws or aborts the caller at once, or returns a promise that the driver
+// settles when it chooses (one or two per macrotask), so the order of
+// completion is known.
 
 /** A small seeded PRNG (mulberry32). */
 function random(seed) {
@@ -20,8 +21,12 @@ function random(seed) {
   };
 }
 
-const KINDS = ['resolve', 'reject', 'value', 'throw'];
+// How a task ends: it resolves or rejects when the driver settles it, it
+// returns or throws at once, or it aborts the caller's signal at once (then
+// returns).
+const KINDS = ['resolve', 'reject', 'value', 'throw', 'resolve', 'reject', 'abortCaller'];
 const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
+const isTime = (ms) => typeof ms === 'number' && Number.isFinite(ms) && ms >= 0;
 
 /** One random run; resolves to a list of what differed from the model. */
 async function runCase(gather, rand) {
@@ -35,11 +40,20 @@ async function runCase(gather, rand) {
   }));
   const state = plans.map(() => ({ calls: 0, signal: null, settle: null, settled: false }));
   const completion = []; // indexes, in the order their outcome became known
+  const problems = [];
+  const expect = (ok, what) => { if (!ok) problems.push(what); };
+  const caller = new AbortController();
+  const abortReason = new Error('caller gave up');
   const tasks = plans.map((plan) => (signal) => {
     const s = state[plan.index];
     s.calls += 1;
     s.signal = signal;
-    if (plan.kind === 'value' || plan.kind === 'throw') {
+    expect(!caller.signal.aborted, `task ${plan.index} was called after the caller's signal aborted`);
+    if (mode === 'sequential' && plan.index > 0) {
+      expect(state[plan.index - 1].settled, `sequential: task ${plan.index} was called before task ${plan.index - 1} settled`);
+    }
+    if (plan.kind === 'abortCaller') caller.abort(abortReason);
+    if (plan.kind === 'value' || plan.kind === 'throw' || plan.kind === 'abortCaller') {
       s.settled = true;
       completion.push(plan.index);
       if (plan.kind === 'throw') throw plan.error;
@@ -54,53 +68,58 @@ async function runCase(gather, rand) {
       };
     });
   });
-  const caller = new AbortController();
-  const abortReason = new Error('caller gave up');
   let outcome;
   gather(tasks, { mode, onError, signal: caller.signal }).then(
     (results) => { outcome = { results }; },
     (error) => { outcome = { error }; },
   );
+  // The driver: one macrotask at a time, it settles one pending task (or
+  // two at once), or aborts the caller's signal (alone, or right after a
+  // settle in the same turn).
   let settles = 0;
-  let aborted = false;
+  const settleOne = () => {
+    const pending = state.filter((s) => s.settle && !s.settled);
+    if (pending.length === 0) return false;
+    pick(pending).settle();
+    settles += 1;
+    return true;
+  };
   for (let guard = 0; outcome === undefined && guard < 100; guard += 1) {
     await turn();
     if (outcome !== undefined) break;
-    if (settles === abortAt && !aborted) {
-      aborted = true;
+    if (settles === abortAt && !caller.signal.aborted) {
+      if (rand() < 0.5) settleOne();
       caller.abort(abortReason);
       continue;
     }
-    const pending = state.filter((s) => s.settle && !s.settled);
-    if (pending.length > 0) {
-      pick(pending).settle();
-      settles += 1;
-    }
+    if (settleOne() && rand() < 0.3) settleOne();
   }
-  const problems = [];
-  const expect = (ok, what) => { if (!ok) problems.push(what); };
   expect(outcome !== undefined, 'gather never settled');
   if (outcome === undefined) return { problems, plans, mode, onError };
 
-  // The model: the failure that ends a failFast run, and who was cancelled.
-  const failed = onError === 'failFast'
-    ? completion.find((i) => plans[i].kind === 'reject' || plans[i].kind === 'throw')
-    : undefined;
-  // The driver aborts only while gather is still pending.
-  if (aborted) {
+  if (caller.signal.aborted) {
+    // Aborted before gather settled (gather settles only after this turn).
     expect(outcome.error === abortReason, `rejects with the signal's reason, got ${describe(outcome)}`);
     for (const s of state) {
       if (s.calls > 0 && !s.settled) expect(s.signal.aborted && s.signal.reason === abortReason, 'a running task is aborted with the reason');
     }
-  } else if (failed !== undefined) {
-    const { error } = outcome;
-    expect(error?.name === 'GatherError', `failFast rejects with a GatherError, got ${describe(outcome)}`);
-    expect(error?.index === failed, `GatherError.index ${error?.index}, the model says ${failed}`);
-    expect(error?.cause === plans[failed].error, 'GatherError.cause is the task\'s own error');
-    checkResults(error?.results ?? [], plans, state, mode, expect, failed);
   } else {
-    expect(Array.isArray(outcome.results), `resolves with results, got ${describe(outcome)}`);
-    checkResults(outcome.results ?? [], plans, state, mode, expect, undefined);
+    const failed = onError === 'failFast'
+      ? completion.find((i) => plans[i].kind === 'reject' || plans[i].kind === 'throw')
+      : undefined;
+    if (failed !== undefined) {
+      const { error } = outcome;
+      expect(error?.name === 'GatherError', `failFast rejects with a GatherError, got ${describe(outcome)}`);
+      expect(error?.index === failed, `GatherError.index ${error?.index}, the model says ${failed}`);
+      expect(error?.cause === plans[failed].error, 'GatherError.cause is the task\'s own error');
+      checkResults(error?.results ?? [], plans, state, mode, expect, failed);
+    } else {
+      expect(Array.isArray(outcome.results), `resolves with results, got ${describe(outcome)}`);
+      checkResults(outcome.results ?? [], plans, state, mode, expect, undefined);
+    }
+    if (mode === 'concurrent') {
+      state.forEach((s, i) => expect(s.calls === 1, `concurrent: task ${i} was called ${s.calls} times, not once`));
+    }
   }
   return { problems, plans: plans.map((p) => p.kind), mode, onError, abortAt, completion };
 }
@@ -113,23 +132,25 @@ function checkResults(results, plans, state, mode, expect, failed) {
     expect(result.index === i, `results[${i}].index`);
     expect(s.calls <= 1, `task ${i} called ${s.calls} times`);
     if (result.status === 'fulfilled') {
-      expect(s.settled && (plan.kind === 'resolve' || plan.kind === 'value') && result.value === plan.value,
+      expect(s.settled && ['resolve', 'value'].includes(plan.kind) && result.value === plan.value,
         `task ${i} fulfilled with its own value`);
     } else if (result.status === 'rejected') {
-      expect(s.settled && (plan.kind === 'reject' || plan.kind === 'throw') && result.reason === plan.error,
+      expect(s.settled && ['reject', 'throw'].includes(plan.kind) && result.reason === plan.error,
         `task ${i} rejected with its own error`);
     } else {
       expect(result.status === 'cancelled' && failed !== undefined, `task ${i} cancelled only by failFast (${result.status})`);
+      expect(!s.settled, `task ${i} had settled, yet is reported cancelled`);
       if (s.calls > 0) {
         expect(s.signal.aborted && s.signal.reason?.name === 'AbortError', `cancelled task ${i} sees an AbortError`);
-        expect(result.startMs !== null, `cancelled task ${i} had started`);
+        expect(isTime(result.startMs) && isTime(result.endMs), `cancelled task ${i} had started and was stopped: times`);
       } else {
         expect(result.startMs === null && result.endMs === null, `task ${i} never started: null times`);
       }
     }
     if (result.status !== 'cancelled') {
       expect(s.calls === 1 && !s.signal.aborted, `finished task ${i} ran once, its signal not aborted`);
-      expect(result.startMs <= result.endMs, `task ${i} ends after it starts`);
+      expect(isTime(result.startMs) && isTime(result.endMs) && result.startMs <= result.endMs,
+        `task ${i} has times and ends after it starts`);
     }
     if (mode === 'sequential' && i > 0 && result.startMs !== null) {
       expect(results[i - 1].endMs !== null && result.startMs >= results[i - 1].endMs,

@@ -3,29 +3,33 @@
 //! `asyncio.gather`, with each task's timing. Each task is called with an
 //! `AbortSignal` of its own: `failFast` aborts the tasks still running when
 //! one fails (asyncio leaves them running), and `options.signal` aborts the
-//! whole run with its reason.
+//! whole run with its reason; no task starts once it has aborted.
 
 mod abort;
 
-use futures::future::{select, Either};
+use std::rc::Rc;
+
+use futures::future::{pending, select, Either};
 use js_sys::{Array, Function, Promise, Reflect};
 use loopbridge::panic::ensure_alive;
 use loopbridge::{gather as gather_tasks, now_ms, Mode, OnError, TaskRecord};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
-use web_sys::AbortController;
+use web_sys::{AbortController, AbortSignal};
 
 use crate::input::{self, describe, Options};
 use crate::output::plain_object;
-use abort::{AbortOnDrop, AbortWait, CancelReason};
+use abort::{AbortOnDrop, Cancel};
 
-#[wasm_bindgen(module = "/src/gather/run_task.js")]
+#[wasm_bindgen(module = "/src/gather/tasks.js")]
 extern "C" {
     #[wasm_bindgen(js_name = runTask)]
-    fn run_task(task: &Function, signal: &web_sys::AbortSignal) -> Promise;
+    fn run_task(task: &Function, signal: &AbortSignal) -> Promise;
 }
 
 const MAX_TASKS: usize = 100_000;
+
+type Record = TaskRecord<JsValue, JsValue>;
 
 /// `gather(tasks, options)` for the package entry (see `npm/js/api.js`
 /// and `GatherOptions` in `npm/js/loopbridge.d.ts`). Resolves to one result
@@ -40,34 +44,9 @@ pub fn gather(tasks: JsValue, options: JsValue) -> Promise {
     let parsed = parse(&tasks, &options);
     future_to_promise(async move {
         let (tasks, mode, on_error, signal) = parsed?;
-        if let Some(signal) = &signal {
-            if signal.aborted() {
-                return Err(signal.reason());
-            }
-        }
-        let reason = CancelReason::default();
+        let cancel = Cancel::new(signal);
         let started = now_ms();
-        let run = gather_tasks(
-            tasks.into_iter().map(|task| run(task, reason.clone())),
-            mode,
-            on_error,
-        );
-        let records = match signal
-            .as_ref()
-            .and_then(|signal| Some((signal, AbortWait::new(signal)?)))
-        {
-            None => run.await,
-            Some((signal, aborted)) => match select(Box::pin(run), aborted).await {
-                Either::Left((records, _)) => records,
-                Either::Right(((), run)) => {
-                    // Dropping the run drops every task: those still running
-                    // are aborted with the signal's reason.
-                    *reason.borrow_mut() = Some(signal.reason());
-                    drop(run);
-                    return Err(signal.reason());
-                }
-            },
-        };
+        let records = run(tasks, mode, on_error, &cancel).await?;
         let results: Array = records
             .iter()
             .map(|record| result(record, started))
@@ -79,7 +58,7 @@ pub fn gather(tasks: JsValue, options: JsValue) -> Promise {
     })
 }
 
-type Parsed = (Vec<Function>, Mode, OnError, Option<web_sys::AbortSignal>);
+type Parsed = (Vec<Function>, Mode, OnError, Option<AbortSignal>);
 
 fn parse(tasks: &JsValue, options: &JsValue) -> Result<Parsed, JsValue> {
     let tasks = input::function_array(tasks, "gather: tasks", MAX_TASKS)?;
@@ -95,12 +74,52 @@ fn parse(tasks: &JsValue, options: &JsValue) -> Result<Parsed, JsValue> {
     Ok((tasks, mode, on_error, options.signal("signal")?))
 }
 
-/// One task: called with a signal of its own when the run starts it, and
-/// aborted if it is dropped unfinished.
-async fn run(task: Function, reason: CancelReason) -> Result<JsValue, JsValue> {
+/// Runs the tasks; the caller's signal, if it aborts before the run is
+/// over (even in the turn the last task settled), wins: the running tasks
+/// are aborted with its reason and the run rejects with it.
+async fn run(
+    tasks: Vec<Function>,
+    mode: Mode,
+    on_error: OnError,
+    cancel: &Rc<Cancel>,
+) -> Result<Vec<Record>, JsValue> {
+    if let Some(reason) = cancel.caller_aborted() {
+        return Err(reason);
+    }
+    let run = gather_tasks(
+        tasks.into_iter().map(|task| call(task, Rc::clone(cancel))),
+        mode,
+        on_error,
+    );
+    let records = match cancel.caller_wait()? {
+        None => run.await,
+        Some(aborted) => match select(Box::pin(run), aborted).await {
+            Either::Left((records, _)) => records,
+            Either::Right(((), run)) => {
+                let reason = cancel.caller_aborted().unwrap_or(JsValue::UNDEFINED);
+                cancel.set_reason(reason.clone());
+                drop(run); // drops every task: those still running are aborted
+                return Err(reason);
+            }
+        },
+    };
+    match cancel.caller_aborted() {
+        Some(reason) => Err(reason),
+        None => Ok(records),
+    }
+}
+
+/// One task: called with a signal of its own when the run starts it (never
+/// once the caller's signal has aborted), and aborted if it is dropped
+/// unfinished.
+async fn call(task: Function, cancel: Rc<Cancel>) -> Result<JsValue, JsValue> {
+    if cancel.caller_aborted().is_some() {
+        // The run is over: the caller's abort is about to end it.
+        return pending().await;
+    }
     let controller = AbortController::new()?;
     let signal = controller.signal();
-    let guard = AbortOnDrop::new(controller, reason);
+    let guard = AbortOnDrop::new(controller, cancel);
     let outcome = JsFuture::from(run_task(&task, &signal)).await;
     guard.disarm();
     outcome
@@ -109,7 +128,7 @@ async fn run(task: Function, reason: CancelReason) -> Result<JsValue, JsValue> {
 /// `{ index, status, value | reason, startMs, endMs }`: `Promise.allSettled`'s
 /// shape, plus `"cancelled"` and the task's times in ms since the run began
 /// (`null` for a task that never started).
-fn result(record: &TaskRecord<JsValue, JsValue>, started: f64) -> JsValue {
+fn result(record: &Record, started: f64) -> JsValue {
     let time = |ms: Option<f64>| ms.map_or(JsValue::NULL, |ms| (ms - started).into());
     let (status, outcome) = match &record.outcome {
         Some(Ok(value)) => ("fulfilled", Some(("value", value.clone()))),
@@ -128,24 +147,18 @@ fn result(record: &TaskRecord<JsValue, JsValue>, started: f64) -> JsValue {
     plain_object(&fields).into()
 }
 
-/// The failure that ended a failFast run: the earliest to end (the same
-/// timer may end several), the lowest index among equals.
-fn first_failure(
-    records: &[TaskRecord<JsValue, JsValue>],
-) -> Option<&TaskRecord<JsValue, JsValue>> {
+/// The failure that ended a failFast run: the first failed task to finish.
+fn first_failure(records: &[Record]) -> Option<&Record> {
     records
         .iter()
         .filter(|record| matches!(record.outcome, Some(Err(_))))
-        .min_by(|a, b| {
-            a.end_ms
-                .unwrap_or(f64::INFINITY)
-                .total_cmp(&b.end_ms.unwrap_or(f64::INFINITY))
-        })
+        .min_by_key(|record| record.finished)
 }
 
 /// failFast's rejection: an `Error` named `GatherError` whose `cause` is the
-/// task's own error, with its `index` and every task's `results`.
-fn gather_error(failed: &TaskRecord<JsValue, JsValue>, results: &Array) -> JsValue {
+/// task's own error, with its `index` and every task's `results` (defined
+/// like a native error's `cause`: not enumerable, no setter runs).
+fn gather_error(failed: &Record, results: &Array) -> JsValue {
     let Some(Err(cause)) = &failed.outcome else {
         return JsValue::UNDEFINED; // first_failure only picks failures
     };
@@ -160,8 +173,13 @@ fn gather_error(failed: &TaskRecord<JsValue, JsValue>, results: &Array) -> JsVal
         ("index", JsValue::from(failed.index as f64)),
         ("results", results.into()),
     ] {
-        // Fresh Error object: defining these cannot fail.
-        let _ = Reflect::set(&error, &key.into(), &value);
+        let descriptor = plain_object(&[
+            ("value", value),
+            ("writable", true.into()),
+            ("configurable", true.into()),
+        ]);
+        // A fresh Error object: defining these cannot fail.
+        let _ = Reflect::define_property(&error, &key.into(), &descriptor);
     }
     error.into()
 }

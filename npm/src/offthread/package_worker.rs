@@ -39,9 +39,10 @@ impl WorkerStarter {
 
     /// The starter that the package entry passed to `class`'s constructor:
     /// an `Error` saying what is missing where this JS runtime has no Web
-    /// Workers (Node), a `TypeError` if `value` is not a function.
+    /// Workers or the entry has no starter (the Node build), a `TypeError`
+    /// if `value` is not a function.
     pub(crate) fn from_entry(value: &JsValue, class: &str) -> Result<WorkerStarter, JsValue> {
-        if !has_workers() {
+        if value.is_undefined() || !has_workers() {
             return Err(js_sys::Error::new(&no_workers(class)).into());
         }
         match value.dyn_ref::<Function>() {
