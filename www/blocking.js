@@ -9,7 +9,7 @@ import { $, formatMs, formatSeconds, nextMacrotask, watchFrames, watchLag } from
 const COUNT = 5;
 const DELAY_MS = 300;
 const TIMEOUT_MS = 1000;
-/** "Make call 3 fail" and "Make call 4 miss its timeout" (0-based indexes). */
+/** "Make item 2 fail" and "Make item 3 miss its timeout": the loop's `i`, from 0 as in Python. */
 const FAIL_INDEX = 2;
 const SLOW_INDEX = 3;
 const SLOW_MS = 1500;
@@ -19,7 +19,7 @@ async function handler({ index, message, delayMs }) {
   const slow = index === SLOW_INDEX && $('blocking-slow').checked;
   const value = await invokeAsync(message, slow ? SLOW_MS : delayMs);
   if (index === FAIL_INDEX && $('blocking-fail').checked) {
-    const error = new Error(`call ${index + 1} failed on purpose`);
+    const error = new Error(`item ${index} failed on purpose`);
     error.name = 'ValueError';
     throw error;
   }
@@ -44,7 +44,7 @@ function resultRow({ index, ok, value, error, blockedMs }, atMs) {
   row.className = ok ? 'ok' : 'failed';
   const call = document.createElement('span');
   call.className = 'call';
-  call.textContent = `call ${index + 1}`;
+  call.textContent = `i = ${index}`;
   const outcome = document.createElement('span');
   outcome.className = 'outcome';
   outcome.textContent = ok ? String(value) : `${error.name}: ${error.message}`;
@@ -132,7 +132,7 @@ export function setupBlocking() {
         this.controller = null;
         this.setBusy(false);
         this.showIgnored();
-        // A late answer (call 4 with "miss its timeout") comes after the run.
+        // A late answer (item 3 with "miss its timeout") comes after the run.
         setTimeout(() => this.showIgnored(), SLOW_MS);
       }
     },

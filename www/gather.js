@@ -215,7 +215,19 @@ async function run(modes) {
   render();
 }
 
+/**
+ * Forgets both runs: the comparison is only between runs made with the same
+ * options, so a run with the old ones (a failFast run, say) never stands
+ * beside a new one.
+ */
+function forgetRuns() {
+  for (const mode of MODES) runs[mode] = null;
+  render();
+}
+
 export function setupGather() {
+  $('gather-fail').addEventListener('change', forgetRuns);
+  $('gather-on-error').addEventListener('change', forgetRuns);
   $('gather-sequential').addEventListener('click', () => run(['sequential']));
   $('gather-concurrent').addEventListener('click', () => run(['concurrent']));
   $('gather-both').addEventListener('click', () => run(MODES));

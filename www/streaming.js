@@ -31,6 +31,10 @@ async function* readAsResponse(stream) {
 }
 
 const READERS = { direct: readDirect, response: readAsResponse };
+const HOW = {
+  direct: 'read directly: each chunk is the string the Rust producer yielded',
+  response: 'read as an HTTP response: UTF-8 bytes through Response.body, decoded with TextDecoder',
+};
 
 /** The stream being read, or null. */
 let current = null;
@@ -93,8 +97,13 @@ function messageLang(message) {
 
 async function stream() {
   const message = $('stream-message').value;
+  if (message === '') {
+    setStatus('Nothing to stream: type a message first.', 'error');
+    return;
+  }
   const delayMs = Number($('stream-delay').value);
-  const read = READERS[document.querySelector('input[name="stream-read"]:checked').value];
+  const how = document.querySelector('input[name="stream-read"]:checked').value;
+  const read = READERS[how];
   const expected = invokeSyncSteps(message).length;
   const controller = new AbortController();
   let source;
@@ -122,7 +131,7 @@ async function stream() {
       setStatus(`Streaming… ${run.chunks} of ${expected} chunks`, 'streaming');
       showProducers();
     }
-    setStatus(`Done: ${run.chunks} chunks in ${formatMs(performance.now() - startedAt)}`, 'done');
+    setStatus(`Done: ${run.chunks} chunks in ${formatMs(performance.now() - startedAt)}, ${HOW[how]}`, 'done');
   } catch (error) {
     if (controller.signal.aborted) {
       setStatus(`Cancelled after ${run.chunks} of ${expected} chunks`, 'cancelled');
@@ -132,6 +141,8 @@ async function stream() {
   } finally {
     current = null;
     setBusy(false);
+    // The highlight marks the chunk that just arrived, while chunks arrive.
+    $('stream-output').querySelector('.fresh')?.classList.remove('fresh');
   }
   // A finished or aborted stream drops its Rust producer; show it once the
   // stream machinery has settled.

@@ -23,6 +23,8 @@ export function setupThreadCounter({ onBusyChange }) {
     counter: null,
     /** A start() or stop() is on its way to the worker. */
     pending: false,
+    /** The crashed counter whose crash the note explains. */
+    crashNoted: null,
     wasBusy: false,
 
     /** Replaces the worker with a new, stopped one ticking every `intervalMs`. */
@@ -40,6 +42,10 @@ export function setupThreadCounter({ onBusyChange }) {
     },
 
     async command(name) {
+      if (name === 'start' && this.counter.crashReason !== undefined) {
+        // A crashed worker stays down, like a dead process: start a new one.
+        this.create(this.counter.intervalMs);
+      }
       const { counter } = this;
       this.pending = true;
       this.render();
@@ -52,9 +58,9 @@ export function setupThreadCounter({ onBusyChange }) {
           this.showNote(`${name}() was rejected: ${error.message}`);
           return;
         }
-        // A crashed worker stays down, like a dead process: make a new one.
+        // It crashed while the command was on its way: make a new one.
         this.create(counter.intervalMs);
-        this.showNote(`${name}() was rejected: ${error.message}. A crashed worker cannot be restarted, so the page made a new one, ${this.counter.name}: press Start thread counter again.`);
+        this.showNote(`${name}() was rejected: ${error.message}. The page made a new worker, ${this.counter.name}: press Start thread counter again.`);
       } finally {
         this.pending = false;
         this.render();
@@ -75,6 +81,10 @@ export function setupThreadCounter({ onBusyChange }) {
       setText($('thread-count'), String(counter.count));
       setText($('thread-name'), counter.name);
       setText($('thread-interval'), formatInterval(counter.intervalMs));
+      if (crashed !== undefined && this.crashNoted !== counter && !this.pending) {
+        this.crashNoted = counter;
+        this.showNote('The worker crashed and stays down, like a dead process: its count stops here. Start thread counter makes a new worker.');
+      }
       const status = $('thread-status');
       let text = 'Stopped';
       if (crashed !== undefined) text = `Crashed: ${crashed}`;

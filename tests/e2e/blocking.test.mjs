@@ -54,7 +54,7 @@ test('the sync loop: five blocking calls, results in order as they arrive, the p
   await waitForStatus(page, /^Done: 5 blocking calls/);
   const results = await rows(page);
   assert.deepEqual(results.map(({ call, outcome, state }) => [call, outcome, state]), [0, 1, 2, 3, 4].map((i) => [
-    `call ${i + 1}`, `Done: item ${i}`, 'ok',
+    `i = ${i}`, `Done: item ${i}`, 'ok',
   ]));
   for (const { call, blockedMs } of results) {
     assert.ok(blockedMs >= 280 && blockedMs < 1000, `${call}: the worker was blocked ${blockedMs} ms for a 300 ms call`);
@@ -76,8 +76,8 @@ test('the sync loop: five blocking calls, results in order as they arrive, the p
 
 test('an error on the page reaches the worker with its name and message; a missed timeout is a TimeoutError and its late answer is ignored', async () => {
   const { page, problems, context } = await demo.open();
-  await page.getByLabel('Make call 3 fail').check();
-  await page.getByLabel('Make call 4 miss its 1 s timeout').check();
+  await page.getByLabel('Make item 2 fail').check();
+  await page.getByLabel('Make item 3 miss its 1 s timeout').check();
   await button(page, RUN).click();
   await waitForStatus(page, /^Done: 5 blocking calls/);
 
@@ -85,14 +85,14 @@ test('an error on the page reaches the worker with its name and message; a misse
   assert.deepEqual(results.map(({ outcome, state }) => [outcome.replace(/;.*/, ''), state]), [
     ['Done: item 0', 'ok'],
     ['Done: item 1', 'ok'],
-    ['ValueError: call 3 failed on purpose', 'failed'],
+    ['ValueError: item 2 failed on purpose', 'failed'],
     ['TimeoutError: block_on_page: the page did not answer within 1000 ms', 'failed'],
     ['Done: item 4', 'ok'],
-  ], 'the loop carries on after each error, and call 5 gets its own answer');
+  ], 'the loop carries on after each error, and item 4 gets its own answer');
   assert.match(results[3].outcome, /its answer, if it comes later, is ignored$/);
   const timedOut = results[3].blockedMs;
-  assert.ok(timedOut >= 990 && timedOut < 1400, `call 4 waited its 1 s timeout: ${timedOut} ms`);
-  // Call 4's answer comes 1.5 s after it was asked for: after the worker gave up.
+  assert.ok(timedOut >= 990 && timedOut < 1400, `item 3 waited its 1 s timeout: ${timedOut} ms`);
+  // Item 3's answer comes 1.5 s after it was asked for: after the worker gave up.
   await page.waitForFunction(() => document.getElementById('blocking-ignored').textContent === '1', null, WAIT);
 
   await page.locator(PANEL).screenshot({ path: screenshotPath('blocking-errors-panel-desktop-light') });
@@ -128,7 +128,7 @@ test('without cross-origin isolation the panel says that COOP/COEP are needed', 
     assert.match(message, /^BlockingWorker needs cross-origin isolation \(COOP\/COEP\): .*Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp.* This page is not cross-origin isolated\.$/);
     assert.equal(await button(page, RUN).isEnabled(), false);
     assert.equal(await text(page, 'blocking-status'), 'Unavailable: this page is not cross-origin isolated.');
-    assert.equal(await page.getByLabel('Make call 3 fail').isEnabled(), false);
+    assert.equal(await page.getByLabel('Make item 2 fail').isEnabled(), false);
     // The constructor says the same, at once.
     const thrown = await page.evaluate(async () => {
       const { BlockingWorker } = await import('./pkg/demo.js');
@@ -187,7 +187,7 @@ test('the panel: named controls, no overflow, light and dark, desktop and phone'
   ]) {
     const { page, problems, context } = await demo.open({ viewport, colorScheme });
     assert.deepEqual(await unnamedControls(page), [], name);
-    await page.getByLabel('Make call 3 fail').check();
+    await page.getByLabel('Make item 2 fail').check();
     await button(page, RUN).click();
     await waitForStatus(page, /^Done: 5 blocking calls/);
     assert.equal(await horizontalOverflow(page), 0, `${name}: no horizontal scrolling`);

@@ -87,7 +87,14 @@ test('streaming an English message shows each word as its own chunk, as it arriv
   assert.ok(sinceStart.at(-1) >= 500, `the chunks arrived over time, not at once: last at ${sinceStart.at(-1)} ms`);
 
   assert.equal(await button(page, 'Cancel').isEnabled(), false, 'Cancel is disabled again when done');
+  assert.equal(await page.locator('#stream-output .fresh').count(), 0, 'no chunk stays highlighted once the stream is done');
   await waitForText(page, 'stream-producers', /^Rust producers alive: 0$/);
+
+  // An empty message is not streamed as "Done: 0 chunks".
+  await page.getByLabel('Message').fill('');
+  await button(page, 'Stream').click();
+  assert.equal(await text(page, 'stream-status'), 'Nothing to stream: type a message first.');
+  assert.equal((await chunks(page)).join(''), ENGLISH, 'the last stream stays shown');
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -108,7 +115,9 @@ test('the Japanese sample streams one character per chunk', async () => {
 test('read as an HTTP response (bytes through TextDecoder), the stream shows the same text', async () => {
   const { page, problems, context } = await demo.open();
   const direct = await streamToEnd(page, { read: 'directly' });
+  assert.match(await text(page, 'stream-status'), /, read directly: each chunk is the string the Rust producer yielded$/);
   const viaResponse = await streamToEnd(page, { read: 'response' });
+  assert.match(await text(page, 'stream-status'), /, read as an HTTP response: UTF-8 bytes through Response\.body, decoded with TextDecoder$/);
   assert.equal(viaResponse.join(''), direct.join(''));
   assert.equal(viaResponse.join(''), ENGLISH);
   assert.ok(viaResponse.length > 1, 'it still arrives in pieces');
@@ -249,6 +258,17 @@ test('a failing task: collect keeps every outcome; failFast rejects, cancels the
   const total = await seconds(page, 'gather-total-sequential');
   assert.ok(total >= 1.45 && total < 2.4, `stopped after the second task (1 s + 0.5 s): ${total} s`);
   assert.match(await text(page, 'gather-compare'), /failFast stops a run at the first failure/);
+
+  // Changing the options forgets both runs: a new sequential run is never
+  // compared with the stale failFast concurrent one.
+  await page.getByLabel('Make task 1 fail after 0.5 s').uncheck();
+  assert.equal(await text(page, 'gather-total-concurrent'), 'concurrent: not run yet');
+  assert.equal(await text(page, 'gather-total-sequential'), 'sequential: not run yet');
+  await button(page, 'Run sequential').click();
+  await waitForText(page, 'gather-total-sequential', /s$/);
+  assert.equal(await text(page, 'gather-total-concurrent'), 'concurrent: not run yet');
+  assert.doesNotMatch(await text(page, 'gather-compare'), /failFast/);
+  assert.deepEqual((await timeline(page, 'sequential')).bars.map((bar) => bar.outcome), ['ok', 'ok', 'ok']);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -4,8 +4,10 @@
 // without a JSPI export on the stack it refuses with WouldBlockError; and a
 // browser without JSPI gets an explanation while the rest of the page works.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { DESKTOP, PHONE, demoPerFile, horizontalOverflow, screenshotPath } from './harness.mjs';
+import { DESKTOP, PHONE, demoPerFile, horizontalOverflow, repoRoot, screenshotPath } from './harness.mjs';
 
 const demo = demoPerFile();
 const WAIT = { timeout: 20000 };
@@ -29,6 +31,19 @@ test('the sync pipeline returns while the page keeps ticking', async () => {
     await panel.screenshot({ path: screenshotPath('jspi-phone') });
     await page.setViewportSize(DESKTOP);
     assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the panel shows the plain Rust fn it runs, exactly as in demo/src/jspi.rs', async () => {
+  const { context, page } = await demo.open();
+  try {
+    const source = readFileSync(join(repoRoot, 'demo', 'src', 'jspi.rs'), 'utf8');
+    const pipeline = source.match(/^fn pipeline\([\s\S]*?^\}$/m)?.[0];
+    assert.ok(pipeline, 'demo/src/jspi.rs has fn pipeline');
+    assert.equal(await page.locator('#jspi-source').textContent(), pipeline);
+    assert.doesNotMatch(pipeline, /\basync\b|\.await/, 'the fn has no async in it');
   } finally {
     await context.close();
   }
