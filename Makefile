@@ -126,7 +126,8 @@ test-wasm-webkit:
 test-types:
 	tsc -p tests/types/tsconfig.json
 
-# playwright-core drives Debian's Chromium against the page served as `make demo` serves it.
+# playwright-core drives Debian's Chromium against the page served as `make demo` serves it
+# (a11y.test.mjs runs axe-core, from npm, over it).
 test-page:
 	node --test --test-concurrency=1 tests/e2e/
 
