@@ -2,6 +2,7 @@
 // the crate should own; it only calls exports and draws what they report.
 import init, { CounterWorker, busyWait } from './pkg/demo.js';
 import { $, formatInterval, formatMs } from './format.js';
+import { keepFocusOnDisable } from './focus.js';
 import { setupStreaming } from './streaming.js';
 import { setupGather } from './gather.js';
 import { setupBoundary } from './boundary.js';
@@ -276,6 +277,7 @@ addEventListener('resize', () => {
 
 // ---- the bridge panels (one module each) ----------------------------------
 
+keepFocusOnDisable();
 const streaming = setupStreaming();
 const gathering = setupGather();
 setupBlocking();

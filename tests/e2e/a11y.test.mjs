@@ -67,3 +67,30 @@ for (const colorScheme of ['light', 'dark']) {
     });
   }
 }
+
+test('a control that disables itself hands keyboard focus on, never to <body>', async () => {
+  const context = await demo.browser.newContext({ viewport: DESKTOP });
+  try {
+    const { page } = await openPage(context, demo.server.url);
+    const focusAfterPressing = async (id) => {
+      await page.focus(`#${id}`);
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(150);
+      return page.evaluate(() => ({
+        id: document.activeElement.id,
+        tag: document.activeElement.tagName,
+        text: document.activeElement.textContent.trim().slice(0, 40),
+      }));
+    };
+    const moved = {};
+    for (const id of ['start', 'stop', 'thread-start', 'shared-start', 'stream-go', 'gather-both', 'blocking-run', 'never-run']) {
+      moved[id] = await focusAfterPressing(id);
+      assert.notEqual(moved[id].tag, 'BODY', `${id}: focus fell to <body>`);
+    }
+    assert.equal(moved.start.id, 'stop', 'Start hands focus to Stop');
+    assert.equal(moved.stop.id, 'start', 'and Stop back to Start');
+    assert.equal(moved['stream-go'].id, 'stream-cancel', 'Stream hands focus to Cancel');
+  } finally {
+    await context.close();
+  }
+});
