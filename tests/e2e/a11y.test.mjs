@@ -56,6 +56,10 @@ for (const colorScheme of ['light', 'dark']) {
       try {
         const { page } = await openPage(context, demo.server.url);
         assert.deepEqual(await violations(page), [], 'at rest');
+        // A link that opens a new tab says so in its accessible name.
+        for (const name of await page.locator('a[target="_blank"]').evaluateAll((links) => links.map((link) => link.textContent))) {
+          assert.match(name, /opens a new tab/, name);
+        }
         await useEveryPanel(page);
         assert.deepEqual(await violations(page), [], 'after every panel was used');
         // Readouts that change ten times a second are not live regions: a
