@@ -62,6 +62,20 @@ for (const colorScheme of ['light', 'dark']) {
         }
         await useEveryPanel(page);
         assert.deepEqual(await violations(page), [], 'after every panel was used');
+        // The gather timeline's lanes stand out from the panel (WCAG's 3:1
+        // for graphics): their edge, whatever the fill.
+        const laneContrast = await page.evaluate(() => {
+          const rgb = (color) => color.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number);
+          const luminance = (color) => {
+            const [r, g, b] = rgb(color).map((c) => c / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+            return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+          };
+          const lane = document.querySelector('#gather-timeline .lane');
+          const panel = lane.closest('section');
+          const [a, b] = [getComputedStyle(lane).stroke, getComputedStyle(panel).backgroundColor].map(luminance);
+          return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        });
+        assert.ok(laneContrast >= 3, `the lanes' edge is ${laneContrast.toFixed(2)}:1 on the panel`);
         // Readouts that change ten times a second are not live regions: a
         // screen reader would announce them without pause.
         assert.deepEqual(await page.evaluate(() => ['lag-now', 'lag-peak'].map((id) => document.getElementById(id).getAttribute('aria-live'))), ['off', 'off']);
