@@ -1,6 +1,6 @@
 // The page in three engines: Chromium (chromedriver), Firefox (geckodriver)
 // and WebKit (WebKitGTK's WebKitWebDriver under xvfb-run), driven over
-// WebDriver (webdriver.mjs). The page is served as `make demo` serves it;
+// WebDriver (scripts/webdriver.mjs). The page is served as `make demo` serves it;
 // each scenario clicks the page's own controls from a script and reads back
 // what the page shows: the counter, the thread counter, the shared counter,
 // streaming (read directly and as an HTTP response), gather, and the
@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { serve } from '../e2e/harness.mjs';
-import { openSession } from './webdriver.mjs';
+import { openSession } from '../../scripts/webdriver.mjs';
 
 const ENGLISH = 'Streaming keeps the page alive: each word arrives as soon as it is ready.';
 

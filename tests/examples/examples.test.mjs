@@ -13,7 +13,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launch, repoRoot, serve } from '../e2e/harness.mjs';
-import { openSession } from '../engines/webdriver.mjs';
+import { openSession } from '../../scripts/webdriver.mjs';
 
 const examples = join(repoRoot, 'examples');
 const LAST_TICK = ['count', 'deadlineMs', 'latenessMs', 'missed'];

@@ -1,5 +1,6 @@
 // A small W3C WebDriver client (the classic HTTP protocol, with fetch) for
-// the browsers Playwright cannot drive here: Firefox (geckodriver) and WebKit
+// the page tests (tests/engines, tests/examples) and the Firefox benchmark
+// (scripts/bench/firefox.mjs): the browsers Playwright cannot drive here, Firefox (geckodriver) and WebKit
 // (WebKitGTK's WebKitWebDriver, under xvfb-run: MiniBrowser has no headless
 // mode); Chromium (chromedriver) too, so the same scenarios run in all three.
 import { spawn } from 'node:child_process';
@@ -29,7 +30,7 @@ export const ENGINES = {
     },
   },
   firefox: {
-    driver: () => which('geckodriver') && [which('geckodriver'), ['--port', 'PORT']],
+    driver: () => { const path = process.env.GECKODRIVER || which('geckodriver'); return path && [path, ['--port', 'PORT']]; },
     capabilities: {
       browserName: 'firefox',
       'moz:firefoxOptions': {
