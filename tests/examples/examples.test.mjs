@@ -9,11 +9,10 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launch, repoRoot, serve } from '../e2e/harness.mjs';
-import { openSession } from '../../scripts/webdriver.mjs';
+import { freePort, openSession } from '../../scripts/webdriver.mjs';
 
 const examples = join(repoRoot, 'examples');
 const LAST_TICK = ['count', 'deadlineMs', 'latenessMs', 'missed'];
@@ -73,15 +72,6 @@ async function served(root, use, args = []) {
   } finally {
     await server.stop();
   }
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Runs Vite (`dev` or `preview`) in `dir` while `use(url)` runs. */
