@@ -15,6 +15,8 @@
 //!   `AbortSignal`; [`JsStream`] goes the other way.
 //! - [`spawn`] / [`JoinHandle`], [`sleep`], [`yield_now`], [`gather`]: tasks
 //!   on the event loop, with drop meaning cancel.
+//! - [`LoopMonitor`]: samples of the real event loop (timer lag, long
+//!   tasks, frames, and loopbridge's own events) as a `Stream`.
 //! - [`try_block_on`]: the only honest synchronous wait on the main thread —
 //!   look once, and say [`WouldBlock`] if the result is not there yet.
 //!
@@ -35,7 +37,7 @@
 //! }
 //! ```
 //!
-//! Modules by capability: [`time`], [`task`], [`counter`], [`stream`],
+//! Modules by capability: [`time`], [`task`], [`counter`], [`stream`], [`monitor`],
 //! [`panic`](mod@panic), and `jspi` (feature `jspi`); the common items are re-exported
 //! here.
 
@@ -45,6 +47,7 @@ pub mod counter;
 mod error;
 #[cfg(feature = "jspi")]
 pub mod jspi;
+pub mod monitor;
 pub mod panic;
 pub mod stream;
 pub mod task;
@@ -53,6 +56,7 @@ mod web;
 
 pub use counter::{Tick, Ticker, Ticks};
 pub use error::Error;
+pub use monitor::{LoopMonitor, LoopSample, MonitorOptions, SampleKind};
 pub use stream::{into_readable_stream, JsStream, StreamOptions};
 pub use task::{
     gather, spawn, try_block_on, yield_now, JoinError, JoinHandle, Mode, OnError, TaskRecord,
@@ -66,6 +70,7 @@ pub use time::{now_ms, sleep, spin_for, Sleep, MAX_TIMER_MS};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::counter::ticks::Subscribers;
+    pub use crate::monitor::record;
     pub use crate::task::block_on::WOULD_BLOCK_MESSAGE;
     pub use crate::web::clock::time_origin_ms;
     pub use crate::web::describe::{describe, quote, show_number};

@@ -10,6 +10,7 @@ use std::time::Duration;
 use gloo_timers::callback::Timeout;
 
 use super::ticks::{Subscribers, Ticks};
+use crate::monitor::{self, LoopSample, SampleKind};
 use crate::time::MAX_TIMER_MS;
 use crate::web::clock::now_ms;
 use crate::web::describe::show_number;
@@ -297,6 +298,14 @@ impl Inner {
         };
         run.delivered = count;
         self.schedule(run);
+        monitor::record(|| LoopSample {
+            kind: SampleKind::Tick {
+                count,
+                missed: tick.missed,
+            },
+            start_ms: deadline_ms,
+            duration_ms: tick.lateness_ms,
+        });
         state.last_tick = Some(tick);
         state.subscribers.push(count);
         let callback = state.callback.clone();

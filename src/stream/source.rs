@@ -17,8 +17,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::slice::SliceClock;
+use crate::monitor::{self, LoopSample, SampleKind};
 use crate::panic::ensure_alive;
 use crate::task::yield_now;
+use crate::web::clock::now_ms;
 
 type Item = Result<JsValue, JsValue>;
 pub(crate) type BoxedStream = LocalBoxStream<'static, Item>;
@@ -76,7 +78,19 @@ impl StreamSource {
     /// the first item too). Returns what it stopped at ([`Fill`]). The end
     /// or a failure drops the Rust stream at once.
     pub fn fill(&self, buffer: &Array, max: u32, deadline_ms: f64) -> u32 {
-        self.shared.fill(buffer, max, deadline_ms) as u32
+        let samples_before = monitor::samples_taken();
+        let mut pushed = 0;
+        let fill = self.shared.fill(buffer, max, deadline_ms, &mut pushed);
+        // A stream of monitor samples records no batches: it would describe itself.
+        let chunks = pushed.saturating_sub(monitor::samples_taken().wrapping_sub(samples_before));
+        if chunks > 0 {
+            monitor::record(|| LoopSample {
+                kind: SampleKind::StreamBatch { chunks },
+                start_ms: now_ms(),
+                duration_ms: 0.0,
+            });
+        }
+        fill as u32
     }
 
     /// Resolves once the stream has an item (or its end) ready for the next
@@ -119,7 +133,8 @@ impl StreamSource {
 }
 
 impl Shared {
-    fn fill(&self, buffer: &Array, max: u32, deadline_ms: f64) -> Fill {
+    /// See [`StreamSource::fill`]; `pushed` counts the chunks pushed.
+    fn fill(&self, buffer: &Array, max: u32, deadline_ms: f64, pushed: &mut u32) -> Fill {
         if let Err(panicked) = ensure_alive() {
             // After a panic nothing runs Rust code it may have left half-done:
             // the stream fails with the PanicError, after what it had.
@@ -131,9 +146,8 @@ impl Shared {
             return Fill::Pending; // the wait will say when
         }
         let mut clock = SliceClock::new(deadline_ms);
-        let mut pushed = 0;
         loop {
-            if pushed >= max {
+            if *pushed >= max {
                 return Fill::Filled;
             }
             if clock.is_over() {
@@ -149,7 +163,7 @@ impl Shared {
             match next {
                 Some(Ok(chunk)) => {
                     buffer.push(&chunk);
-                    pushed += 1;
+                    *pushed += 1;
                 }
                 Some(Err(error)) => {
                     self.finish();

@@ -10,6 +10,9 @@ use std::task::{Context, Poll, Waker};
 use wasm_bindgen::prelude::*;
 use web_sys::MessageChannel;
 
+use crate::monitor::{self, LoopSample, SampleKind};
+use crate::web::clock::now_ms;
+
 /// Yields to the event loop with a macrotask, so rendering, input and timers
 /// get their turn before the caller continues. (A microtask, such as
 /// awaiting a resolved Promise, would not let any of them run.)
@@ -31,6 +34,7 @@ struct PendingMessage {
     channel: MessageChannel,
     _on_message: Closure<dyn FnMut()>,
     arrival: Rc<Arrival>,
+    sent_ms: f64,
 }
 
 #[derive(Default)]
@@ -45,7 +49,13 @@ impl Future for YieldNow {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         if let Some(pending) = &self.pending {
             if pending.arrival.landed.get() {
+                let sent_ms = pending.sent_ms;
                 self.pending = None; // closes the channel
+                monitor::record(|| LoopSample {
+                    kind: SampleKind::Yield,
+                    start_ms: sent_ms,
+                    duration_ms: now_ms() - sent_ms,
+                });
                 return Poll::Ready(());
             }
             *pending.arrival.waker.borrow_mut() = Some(cx.waker().clone());
@@ -84,6 +94,7 @@ impl PendingMessage {
             channel,
             _on_message: on_message,
             arrival,
+            sent_ms: now_ms(),
         })
     }
 }

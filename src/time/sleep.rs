@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use gloo_timers::callback::Timeout;
 
+use crate::monitor::{self, LoopSample, SampleKind};
 use crate::time::MAX_TIMER_MS;
 use crate::web::clock::now_ms;
 
@@ -23,7 +24,8 @@ type Key = (u64, u64);
 
 #[derive(Default)]
 struct Queue {
-    waiting: BTreeMap<Key, Waker>,
+    /// Each sleep's waker and its duration (to report when it began).
+    waiting: BTreeMap<Key, (Waker, f64)>,
     next_seq: u64,
     /// The one browser timer, and the deadline it was armed for.
     armed: Option<(f64, Timeout)>,
@@ -76,7 +78,9 @@ impl Future for Sleep {
                 queue.waiting.remove(&key);
                 return Poll::Ready(());
             }
-            queue.waiting.insert(key, cx.waker().clone());
+            queue
+                .waiting
+                .insert(key, (cx.waker().clone(), self.duration_ms));
             queue.arm(deadline, now);
             Poll::Pending
         })
@@ -121,7 +125,13 @@ fn fire() {
         }
         due
     });
-    for waker in due.into_values() {
+    for ((deadline, _), (waker, duration_ms)) in due {
+        let start_ms = f64::from_bits(deadline) - duration_ms;
+        monitor::record(|| LoopSample {
+            kind: SampleKind::Sleep,
+            start_ms,
+            duration_ms: now - start_ms,
+        });
         waker.wake(); // schedules the task; nothing runs inside this call
     }
 }

@@ -1,0 +1,101 @@
+//! [`LoopSample`]: one thing a [`LoopMonitor`](super::LoopMonitor) saw.
+
+/// One observation of the event loop, on the `performance.now()` clock of
+/// the thread that made it (milliseconds).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoopSample {
+    /// What was observed.
+    pub kind: SampleKind,
+    /// When it started; for a late event, when it was due.
+    pub start_ms: f64,
+    /// How long it lasted; for a late event, how late it ran (0 for a moment).
+    pub duration_ms: f64,
+}
+
+/// What a [`LoopSample`] observed.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SampleKind {
+    /// A timer probe ran: `start_ms` is when it was due, `duration_ms` how
+    /// late it ran (the loop's lag at that moment).
+    Lag,
+    /// An animation frame: `duration_ms` since the previous one.
+    Frame,
+    /// A task of 50 ms or more (`longtask`).
+    LongTask,
+    /// A frame delayed 50 ms or more by work (`long-animation-frame`).
+    LongAnimationFrame {
+        /// The part of it that blocked input (`blockingDuration`).
+        blocking_ms: f64,
+        /// The longest script that ran in it, where the browser says
+        /// (its `invoker`, e.g. `TimerHandler:setTimeout`).
+        script: Option<String>,
+    },
+    /// A [`Ticker`](crate::Ticker) delivered `count`: `start_ms` is its
+    /// deadline, `duration_ms` its lateness.
+    Tick {
+        /// The count delivered.
+        count: u64,
+        /// Ticks folded into this delivery.
+        missed: u64,
+    },
+    /// A [`sleep`](crate::sleep) ended: from when it began to when its timer fired.
+    Sleep,
+    /// A task gave the event loop a turn ([`yield_now`](crate::yield_now),
+    /// or a stream's time slice ending).
+    Yield,
+    /// A stream bridged to JS handed a batch of chunks to its queue.
+    StreamBatch {
+        /// Chunks in the batch.
+        chunks: u32,
+    },
+    /// A counter on a worker's thread counted, at `start_ms` on this clock.
+    WorkerTick {
+        /// The worker's count.
+        count: u64,
+    },
+    /// A worker's blocking call to this page: from its request to its answer.
+    BlockingCall {
+        /// Whether the page's function fulfilled.
+        ok: bool,
+    },
+    /// The counter shared by every tab ticked (here, or in the leading tab).
+    SharedTick {
+        /// The shared count.
+        count: u64,
+        /// Whether this tab leads (runs the ticker).
+        leader: bool,
+    },
+    /// A mark of your own ([`mark`](super::mark)).
+    Mark {
+        /// Its name.
+        name: String,
+    },
+    /// Samples lost because the stream's reader fell behind its capacity:
+    /// this many of the oldest were dropped.
+    Dropped {
+        /// How many.
+        count: u64,
+    },
+}
+
+impl SampleKind {
+    /// The kind's name in JS (`"lag"`, `"long-task"`, `"tick"`, ...).
+    pub fn name(&self) -> &'static str {
+        match self {
+            SampleKind::Lag => "lag",
+            SampleKind::Frame => "frame",
+            SampleKind::LongTask => "long-task",
+            SampleKind::LongAnimationFrame { .. } => "long-animation-frame",
+            SampleKind::Tick { .. } => "tick",
+            SampleKind::Sleep => "sleep",
+            SampleKind::Yield => "yield",
+            SampleKind::StreamBatch { .. } => "stream-batch",
+            SampleKind::WorkerTick { .. } => "worker-tick",
+            SampleKind::BlockingCall { .. } => "blocking-call",
+            SampleKind::SharedTick { .. } => "shared-tick",
+            SampleKind::Mark { .. } => "mark",
+            SampleKind::Dropped { .. } => "dropped",
+        }
+    }
+}
