@@ -138,7 +138,7 @@ async fn sleeps_yields_and_stream_batches_are_reported() {
     sleep(Duration::from_millis(30)).await;
     yield_now().await;
     let readable = into_readable_stream(
-        futures::stream::iter((0..3).map(|n| Ok::<u32, JsValue>(n))),
+        futures::stream::iter((0..3).map(Ok::<u32, JsValue>)),
         StreamOptions::default(),
     )
     .unwrap();
