@@ -168,38 +168,36 @@ async fn sleeps_yields_and_stream_batches_are_reported() {
 }
 
 #[wasm_bindgen_test]
-async fn a_bridged_monitor_stream_does_not_describe_itself() {
+async fn a_monitor_stream_as_a_readable_stream_gives_plain_objects_and_does_not_describe_itself() {
     let monitor = LoopMonitor::new(quiet());
-    let watcher = monitor.samples();
-    let readable = into_readable_stream(
-        monitor
-            .samples()
-            .map(|s| Ok::<JsValue, JsValue>(s.kind.name().into())),
-        StreamOptions::default(),
-    )
-    .unwrap();
+    let mut watcher = monitor.samples();
+    let readable = monitor.samples().into_readable_stream().unwrap();
     let reader = support::reader(&readable);
-    monitor::mark("one", now_ms(), 0.0);
-    assert_eq!(
-        support::read(&reader)
-            .await
-            .unwrap()
-            .and_then(|v| v.as_string())
-            .as_deref(),
-        Some("mark")
-    );
-    // Reading went through the bridge: a batch, but of monitor samples.
-    let mut watcher = watcher;
+    for round in 0..20 {
+        monitor::mark(&format!("mark {round}"), 5.0, 2.0);
+        let sample = support::read(&reader).await.unwrap().expect("a sample");
+        assert_eq!(
+            support::get(&sample, "type").as_string().as_deref(),
+            Some("mark")
+        );
+        assert_eq!(
+            support::get(&sample, "name").as_string(),
+            Some(format!("mark {round}"))
+        );
+        assert_eq!(support::get(&sample, "start").as_f64(), Some(5.0));
+        assert_eq!(support::get(&sample, "duration").as_f64(), Some(2.0));
+    }
+    support::sleep(20).await;
     let seen = drain(&mut watcher);
-    assert!(
-        seen.iter()
-            .all(|s| !matches!(s.kind, SampleKind::StreamBatch { .. })),
-        "{seen:?}"
+    assert_eq!(
+        seen.len(),
+        20,
+        "only the marks, no batches of the readable stream: {seen:?}"
     );
     monitor.stop();
     assert!(
         support::read(&reader).await.unwrap().is_none(),
-        "stopping ends the bridged stream"
+        "stopping ends the readable stream"
     );
 }
 

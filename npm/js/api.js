@@ -1,4 +1,4 @@
-// The package's API: its four classes and gather, made from the
+// The package's API: its five classes and gather, made from the
 // wasm-bindgen glue's hidden functions (whatever wasm-pack target built it)
 // and the function that starts the package's workers (none where the JS
 // runtime has no Workers: then ThreadCounter and BlockingWorker throw an
@@ -27,6 +27,10 @@ export function packageApi(glue, startWorker) {
     SharedCounter: publicClass('SharedCounter', glue.__loopbridgeNewSharedCounter, {
       methods: COUNTER.methods,
       getters: [...COUNTER.getters, 'role'],
+    }),
+    LoopMonitor: publicClass('LoopMonitor', glue.__loopbridgeNewLoopMonitor, {
+      methods: ['start', 'stop', 'samples'],
+      getters: ['running', 'frames'],
     }),
     BlockingWorker: publicClass(
       'BlockingWorker',

@@ -75,6 +75,25 @@ impl<'a> Options<'a> {
         Ok(optional_signal(&self.get(key)?, &self.name(key))?)
     }
 
+    /// Field `key` as [`optional_boolean`].
+    pub fn boolean(&self, key: &str) -> Result<Option<bool>, JsValue> {
+        Ok(optional_boolean(&self.get(key)?, &self.name(key))?)
+    }
+
+    /// Field `key`: `Some(None)` if it is `null`, else as [`Options::number`].
+    pub fn nullable_number(
+        &self,
+        key: &str,
+        min: f64,
+        max: f64,
+    ) -> Result<Option<Option<f64>>, JsValue> {
+        let value = self.get(key)?;
+        if value.is_null() {
+            return Ok(Some(None));
+        }
+        Ok(optional_number(&value, &self.name(key), min, max)?.map(Some))
+    }
+
     /// Field `key` as [`optional_choice`].
     pub fn choice(
         &self,
@@ -205,6 +224,19 @@ pub fn optional_signal(value: &JsValue, context: &str) -> Result<Option<AbortSig
         )));
     }
     Ok(Some(value.clone().unchecked_into()))
+}
+
+/// `true` or `false`; `undefined` gives `None`.
+pub fn optional_boolean(value: &JsValue, context: &str) -> Result<Option<bool>, Error> {
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    value.as_bool().map(Some).ok_or_else(|| {
+        Error::Type(format!(
+            "{context} must be true or false, got {}",
+            describe(value)
+        ))
+    })
 }
 
 /// One of `choices`; `undefined` gives `None`.

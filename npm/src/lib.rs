@@ -9,6 +9,8 @@
 //!   leader, `BroadcastChannel` ticks, state in `localStorage`).
 //! - [`BlockingWorker`] / [`block_on_page`]: plain sync code in a Web Worker
 //!   that waits for the page's async functions.
+//! - [`LoopMonitor`]: samples of the real event loop as a `ReadableStream`
+//!   ([`loopbridge::LoopMonitor`]).
 //! - `gather`: async JS functions run one after another or all at once
 //!   ([`loopbridge::gather()`]), failFast aborting the rest.
 //!
@@ -24,6 +26,7 @@ mod counter_worker;
 mod gather;
 pub mod input;
 mod listeners;
+mod loop_monitor;
 mod offthread;
 pub mod output;
 pub mod platform;
@@ -31,5 +34,6 @@ mod start;
 mod tabs;
 
 pub use counter_worker::CounterWorker;
+pub use loop_monitor::LoopMonitor;
 pub use offthread::{block_on_page, BlockingError, BlockingWorker, ThreadCounter, WorkerStarter};
 pub use tabs::SharedCounter;

@@ -7,11 +7,14 @@ use std::rc::{Rc, Weak};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use futures::stream::{FusedStream, Stream};
+use futures::stream::{FusedStream, Stream, StreamExt};
+use wasm_bindgen::JsValue;
+use web_sys::ReadableStream;
 
 use super::probes::{Frames, LagProbe, LongTasks};
 use super::recorder::Sink;
 use super::sample::LoopSample;
+use crate::stream::{bridge, StreamOptions};
 
 /// What a [`LoopMonitor`] watches.
 #[derive(Debug, Clone, PartialEq)]
@@ -213,6 +216,20 @@ impl fmt::Debug for LoopMonitor {
 #[must_use = "streams do nothing unless polled"]
 pub struct Samples {
     sink: Rc<Sink>,
+}
+
+impl Samples {
+    /// The stream as a web `ReadableStream` of plain objects
+    /// ([`LoopSample::to_js`]). Its own batches are not reported to monitors
+    /// (reading it would otherwise describe itself without end).
+    ///
+    /// # Errors
+    ///
+    /// What the `ReadableStream` constructor throws (only where web streams are missing).
+    pub fn into_readable_stream(self) -> Result<ReadableStream, JsValue> {
+        let samples = self.map(|sample| Ok::<_, JsValue>(sample.to_js()));
+        bridge(samples, StreamOptions::default(), false)
+    }
 }
 
 impl Stream for Samples {

@@ -26,4 +26,3 @@ pub use recorder::{is_recording, mark};
 pub use sample::{LoopSample, SampleKind};
 
 pub use recorder::record;
-pub(crate) use recorder::samples_taken;

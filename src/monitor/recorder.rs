@@ -15,15 +15,6 @@ thread_local! {
     static OPEN: RefCell<Vec<Weak<Sink>>> = const { RefCell::new(Vec::new()) };
     /// How many of them there are: the fast "is anyone listening?".
     static LISTENING: Cell<usize> = const { Cell::new(0) };
-    /// Samples handed out by [`Samples`](super::Samples) streams, ever.
-    static TAKEN: Cell<u32> = const { Cell::new(0) };
-}
-
-/// How many samples monitor streams have handed out on this thread
-/// (wrapping): a stream bridge that sees this move while it polled was
-/// carrying monitor samples.
-pub(crate) fn samples_taken() -> u32 {
-    TAKEN.with(Cell::get)
 }
 
 /// Hands the sample `make` builds to every open stream; builds nothing when
@@ -127,7 +118,6 @@ impl Sink {
         let mut state = self.state.borrow_mut();
         if state.dropped > 0 {
             let count = std::mem::take(&mut state.dropped);
-            TAKEN.with(|taken| taken.set(taken.get().wrapping_add(1)));
             return Some(Some(LoopSample {
                 kind: SampleKind::Dropped { count },
                 start_ms: now_ms(),
@@ -135,7 +125,6 @@ impl Sink {
             }));
         }
         if let Some(sample) = state.queue.pop_front() {
-            TAKEN.with(|taken| taken.set(taken.get().wrapping_add(1)));
             return Some(Some(sample));
         }
         if state.closed {

@@ -1,4 +1,8 @@
-//! [`LoopSample`]: one thing a [`LoopMonitor`](super::LoopMonitor) saw.
+//! [`LoopSample`]: one thing a [`LoopMonitor`](super::LoopMonitor) saw, and
+//! its JS form.
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::JsValue;
 
 /// One observation of the event loop, on the `performance.now()` clock of
 /// the thread that made it (milliseconds).
@@ -97,5 +101,53 @@ impl SampleKind {
             SampleKind::Mark { .. } => "mark",
             SampleKind::Dropped { .. } => "dropped",
         }
+    }
+}
+
+impl LoopSample {
+    /// The sample as a plain JS object: `{ type, start, duration }` and what
+    /// its kind adds (`count`, `missed`, `chunks`, `ok`, `leader`, `name`,
+    /// `blockingDuration`, `script`), as the npm package's `LoopSample`.
+    pub fn to_js(&self) -> JsValue {
+        let object = Object::new();
+        let set = |key: &str, value: JsValue| {
+            // Defining a data property on a fresh plain object cannot fail.
+            let _ = Reflect::set(&object, &key.into(), &value);
+        };
+        set("type", self.kind.name().into());
+        set("start", self.start_ms.into());
+        set("duration", self.duration_ms.into());
+        match &self.kind {
+            SampleKind::LongAnimationFrame {
+                blocking_ms,
+                script,
+            } => {
+                set("blockingDuration", (*blocking_ms).into());
+                set(
+                    "script",
+                    script.as_deref().map_or(JsValue::NULL, JsValue::from),
+                );
+            }
+            SampleKind::Tick { count, missed } => {
+                set("count", (*count as f64).into());
+                set("missed", (*missed as f64).into());
+            }
+            SampleKind::StreamBatch { chunks } => set("chunks", (*chunks).into()),
+            SampleKind::WorkerTick { count } | SampleKind::Dropped { count } => {
+                set("count", (*count as f64).into());
+            }
+            SampleKind::BlockingCall { ok } => set("ok", (*ok).into()),
+            SampleKind::SharedTick { count, leader } => {
+                set("count", (*count as f64).into());
+                set("leader", (*leader).into());
+            }
+            SampleKind::Mark { name } => set("name", name.as_str().into()),
+            SampleKind::Lag
+            | SampleKind::Frame
+            | SampleKind::LongTask
+            | SampleKind::Sleep
+            | SampleKind::Yield => {}
+        }
+        object.into()
     }
 }

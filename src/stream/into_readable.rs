@@ -77,6 +77,21 @@ where
     T: Into<JsValue>,
     E: Into<JsValue>,
 {
+    bridge(stream, options, true)
+}
+
+/// [`into_readable_stream`], with `recorded: false` for a stream whose
+/// batches must not be reported to loop monitors (their own samples).
+pub(crate) fn bridge<S, T, E>(
+    stream: S,
+    options: StreamOptions,
+    recorded: bool,
+) -> Result<ReadableStream, JsValue>
+where
+    S: Stream<Item = Result<T, E>> + 'static,
+    T: Into<JsValue>,
+    E: Into<JsValue>,
+{
     if options.high_water_mark > StreamOptions::MAX_HIGH_WATER_MARK {
         return Err(Error::Range(format!(
             "highWaterMark must be from 0 to {}, got {}",
@@ -92,7 +107,7 @@ where
         })
         .boxed_local();
     readable_from(
-        StreamSource::new(stream),
+        StreamSource::new(stream, recorded),
         options.high_water_mark as u32,
         options.signal,
     )

@@ -12,5 +12,6 @@ mod js_stream;
 mod slice;
 mod source;
 
+pub(crate) use into_readable::bridge;
 pub use into_readable::{into_readable_stream, StreamOptions};
 pub use js_stream::JsStream;

@@ -47,6 +47,9 @@ enum Fill {
 #[wasm_bindgen(js_name = LoopbridgeStreamSource, private, skip_typescript)]
 pub struct StreamSource {
     shared: Rc<Shared>,
+    /// Whether its batches are reported to loop monitors (not for a stream
+    /// of monitor samples: it would describe itself without end).
+    recorded: bool,
 }
 
 struct Shared {
@@ -60,8 +63,9 @@ struct Shared {
 }
 
 impl StreamSource {
-    pub(crate) fn new(stream: BoxedStream) -> StreamSource {
+    pub(crate) fn new(stream: BoxedStream, recorded: bool) -> StreamSource {
         StreamSource {
+            recorded,
             shared: Rc::new(Shared {
                 stream: RefCell::new(Some(stream)),
                 taken: RefCell::new(None),
@@ -78,12 +82,9 @@ impl StreamSource {
     /// the first item too). Returns what it stopped at ([`Fill`]). The end
     /// or a failure drops the Rust stream at once.
     pub fn fill(&self, buffer: &Array, max: u32, deadline_ms: f64) -> u32 {
-        let samples_before = monitor::samples_taken();
-        let mut pushed = 0;
-        let fill = self.shared.fill(buffer, max, deadline_ms, &mut pushed);
-        // A stream of monitor samples records no batches: it would describe itself.
-        let chunks = pushed.saturating_sub(monitor::samples_taken().wrapping_sub(samples_before));
-        if chunks > 0 {
+        let mut chunks = 0;
+        let fill = self.shared.fill(buffer, max, deadline_ms, &mut chunks);
+        if chunks > 0 && self.recorded {
             monitor::record(|| LoopSample {
                 kind: SampleKind::StreamBatch { chunks },
                 start_ms: now_ms(),

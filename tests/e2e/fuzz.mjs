@@ -555,6 +555,17 @@ export async function fuzzInPage(options) {
   const CLASSES = {
     CounterWorker: { limit: 6, max: Infinity, allow: {}, options: () => counterOptions() },
     SharedCounter: { limit: 4, max: Infinity, allow: {}, options: () => counterOptions() },
+    LoopMonitor: {
+      limit: 4,
+      max: Infinity,
+      allow: {},
+      options: () => optionsOf({
+        lagIntervalMs: () => (chance(0.2) ? described(null) : num(() => pick([1, 10, 100, int(1000)]), 1000)),
+        frames: () => (chance(0.7) ? described(chance(0.5)) : anyValue()),
+        longTasks: () => (chance(0.7) ? described(chance(0.5)) : anyValue()),
+        capacity: () => num(() => pick([1, 2, 10, 1000, int(100000)]), 100000, 100000),
+      }),
+    },
     ThreadCounter: {
       limit: 3, max: 40, allow: { 'ThreadCounter worker Error': isThreadError }, options: () => counterOptions(),
     },

@@ -7,8 +7,10 @@ use std::rc::Rc;
 
 use futures::channel::oneshot;
 use js_sys::{BigInt64Array, Promise};
+use loopbridge::__private::record;
 use loopbridge::__private::time_origin_ms;
 use loopbridge::Tick;
+use loopbridge::{LoopSample, SampleKind};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::Worker;
@@ -152,6 +154,16 @@ impl Inner {
                 if !state.delivering || epoch != state.epoch {
                     return; // of an earlier run, or from before a reset
                 }
+                // When the worker counted, on this page's clock (during a
+                // block of the page too: the message only arrives later).
+                let counted_ms = deadline_ms - time_origin_ms() + lateness_ms;
+                record(|| LoopSample {
+                    kind: SampleKind::WorkerTick {
+                        count: count as u64,
+                    },
+                    start_ms: counted_ms,
+                    duration_ms: 0.0,
+                });
                 state.count = count;
                 // Ticks queued while the page was busy: with shared memory the
                 // page knows a newer one is behind this, so it skips to it and

@@ -7,7 +7,9 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use js_sys::Reflect;
+use loopbridge::__private::record;
 use loopbridge::{now_ms, Tick, Ticker};
+use loopbridge::{LoopSample, SampleKind};
 use wasm_bindgen::prelude::*;
 use web_sys::{BroadcastChannel, MessageEvent, Storage};
 
@@ -230,6 +232,15 @@ impl Inner {
         }
         state.delivered = tick.count;
         state.last_tick = Some(tick);
+        let leader = state.leader;
+        record(|| LoopSample {
+            kind: SampleKind::SharedTick {
+                count: tick.count,
+                leader,
+            },
+            start_ms: tick.deadline_ms,
+            duration_ms: tick.lateness_ms,
+        });
         let callback = state.listeners.push(tick.count as f64);
         drop(state);
         if let Some(callback) = callback {

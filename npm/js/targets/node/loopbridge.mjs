@@ -12,5 +12,5 @@ export default async function init() {}
 export function initSync() {}
 
 export const {
-  CounterWorker, ThreadCounter, SharedCounter, BlockingWorker, gather,
+  CounterWorker, ThreadCounter, SharedCounter, BlockingWorker, LoopMonitor, gather,
 } = packageApi(glue, undefined);

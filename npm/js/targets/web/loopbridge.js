@@ -9,5 +9,5 @@ import { startWorker } from './workers.js';
 export { default, initSync } from './loopbridge_glue.js';
 
 export const {
-  CounterWorker, ThreadCounter, SharedCounter, BlockingWorker, gather,
+  CounterWorker, ThreadCounter, SharedCounter, BlockingWorker, LoopMonitor, gather,
 } = packageApi(glue, startWorker);

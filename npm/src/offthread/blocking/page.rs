@@ -7,9 +7,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Function, Reflect};
+use loopbridge::__private::record;
 use loopbridge::panic::ensure_alive;
 use loopbridge::Error;
 use loopbridge::{into_readable_stream, StreamOptions};
+use loopbridge::{now_ms, LoopSample, SampleKind};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStream, Worker};
@@ -365,6 +367,7 @@ impl Inner {
     /// `free()` a settling handler finds nobody to answer, and ends.
     fn answer(self: &Rc<Self>, id: i32, request: &JsValue) {
         // No borrow is held: the handler may call back into this object.
+        let asked_ms = now_ms();
         let called = self.handler.call1(&JsValue::UNDEFINED, request);
         let weak = Rc::downgrade(self);
         wasm_bindgen_futures::spawn_local(async move {
@@ -375,6 +378,12 @@ impl Inner {
                 },
                 Err(error) => Err(error),
             };
+            let ok = outcome.is_ok();
+            record(|| LoopSample {
+                kind: SampleKind::BlockingCall { ok },
+                start_ms: asked_ms,
+                duration_ms: now_ms() - asked_ms,
+            });
             let Some(inner) = weak.upgrade() else {
                 return;
             };
