@@ -1,7 +1,9 @@
 // The demo page: wires the loopbridge exports to the DOM. It holds no logic
 // the crate should own; it only calls exports and draws what they report.
 import init, { CounterWorker, busyWait } from './pkg/demo.js';
-import { $, formatInterval, formatMs } from './format.js';
+import { $, formatInterval, formatMs, setText } from './format.js';
+import { setupTimeline } from './timeline.js';
+import { cssColor, freshCanvas } from './canvas.js';
 import { keepFocusOnDisable } from './focus.js';
 import { setupStreaming } from './streaming.js';
 import { setupGather } from './gather.js';
@@ -12,8 +14,7 @@ import { setupThreadCounter } from './thread.js';
 import { setupSharedCounter } from './shared.js';
 
 const BLOCK_MS = 2000;
-const LAG_SAMPLE_MS = 100;
-const LAG_WINDOW = 100; // samples: 10 s
+const LAG_PROBE_MS = 100; // the timeline's LoopMonitor probes the loop this often
 const LATENESS_WINDOW = 60; // deliveries
 
 // A Rust panic is a bug (no input should reach one). The module reports it
@@ -36,21 +37,9 @@ try {
 
 // ---- plots -----------------------------------------------------------------
 
-function cssColor(name) {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-}
-
 /** Bar chart of recent values on a canvas, scaled to the largest one (at least `floor`). */
 function drawBars(canvas, values, { floor, capacity, colorFor }) {
-  const ratio = window.devicePixelRatio || 1;
-  const width = Math.max(1, Math.round(canvas.clientWidth * ratio));
-  const height = Math.max(1, Math.round(canvas.clientHeight * ratio));
-  if (canvas.width !== width || canvas.height !== height) {
-    canvas.width = width;
-    canvas.height = height;
-  }
-  const ctx = canvas.getContext('2d');
-  ctx.clearRect(0, 0, width, height);
+  const { ctx, width, height, ratio } = freshCanvas(canvas);
   const top = Math.max(floor, ...values);
   ctx.strokeStyle = cssColor('--plot-grid');
   ctx.lineWidth = ratio;
@@ -166,38 +155,40 @@ thread.create(Number($('interval').value));
 
 const shared = setupSharedCounter();
 
-// ---- event-loop lag --------------------------------------------------------
+// ---- the live timeline (www/timeline.js) and the counter strip ------------
 
-const lag = {
-  samples: [],
-
-  start() {
-    let due = performance.now() + LAG_SAMPLE_MS;
-    const sample = () => {
-      const now = performance.now();
-      this.record(Math.max(0, now - due));
-      due = now + LAG_SAMPLE_MS;
-      setTimeout(sample, LAG_SAMPLE_MS);
-    };
-    setTimeout(sample, LAG_SAMPLE_MS);
-  },
-
-  record(ms) {
-    this.samples.push(ms);
-    if (this.samples.length > LAG_WINDOW) this.samples.shift();
-    const peak = this.peak();
-    $('lag-now').textContent = formatMs(ms);
-    $('lag-peak').textContent = formatMs(peak);
-    $('lag-peak').classList.toggle('spike', peak > 250);
-    drawBars($('lag-plot'), this.samples, { floor: 20, capacity: LAG_WINDOW, colorFor: lateColor });
-  },
-
-  peak() {
-    return Math.max(0, ...this.samples);
+const strip = {
+  render() {
+    setText($('strip-main'), $('count').textContent); // what was delivered
+    setText($('strip-worker'), String(thread.counter.count));
+    setText($('strip-shared'), shared.counter ? String(shared.counter.count) : '–');
+    const running = counter.worker.running || thread.busy;
+    setText($('strip-toggle'), running ? 'Stop the counters' : 'Start the counters');
   },
 };
 
-lag.start();
+$('strip-toggle').addEventListener('click', () => {
+  if (counter.worker.running || thread.busy) {
+    if (counter.worker.running) $('stop').click();
+    if (thread.counter.running) thread.command('stop');
+  } else {
+    $('start').click();
+    thread.command('start');
+  }
+  strip.render();
+});
+
+const scope = setupTimeline({
+  isBusy: () => Boolean(counter.worker.running || thread.busy || shared.counter?.running),
+  onFrame() {
+    thread.render();
+    shared.render();
+    strip.render();
+  },
+});
+/** The lag meter: the worst lag the timeline saw in the last 10 s. */
+const lag = { peak: () => scope.peakLag() };
+strip.render();
 
 // ---- blocking the thread ---------------------------------------------------
 
@@ -224,8 +215,8 @@ $('block').addEventListener('click', () => {
   block.countRightAfter = worker.count;
   block.shownRightAfter = Number($('count').textContent);
   globalThis.loopbridgeDemo.lastBlock = block;
-  // Let the overdue timers (the counter's and the lag sampler's) run first.
-  setTimeout(() => explainBlock(block, threadCounter), LAG_SAMPLE_MS + 20);
+  // Let the overdue timers (the counter's and the monitor's lag probe) run first.
+  setTimeout(() => explainBlock(block, threadCounter), LAG_PROBE_MS + 20);
 });
 
 function explainBlock(block, threadCounter) {
@@ -233,7 +224,7 @@ function explainBlock(block, threadCounter) {
   const tick = counter.catchUp;
   counter.catchUp = undefined;
   const parts = [`The main thread was busy for ${formatMs(blockedMs)}: no timer, click or frame could run, so the page froze.`];
-  parts.push(`The lag meter caught it: a timer task ran ${formatMs(lag.peak())} late.`);
+  parts.push(`The timeline caught it: a timer ran ${formatMs(lag.peak())} late, and no frame was painted meanwhile.`);
   if (wasRunning && tick) {
     parts.push(`The counter worker on the main thread stalled: its timer could not fire either, yet its count went from ${countBefore} to ${countRightAfter} the moment the thread was free: the count is measured with performance.now(), not counted.`);
     if (tick.missed > 0) {
@@ -270,10 +261,7 @@ function explainShared({ sharedRole, sharedBefore, sharedRightAfter }) {
   return `The counter in every tab went from ${sharedBefore} to ${sharedRightAfter}: its count is computed from the shared start time, so it was current right after the block. ${who}.`;
 }
 
-addEventListener('resize', () => {
-  counter.drawLateness();
-  drawBars($('lag-plot'), lag.samples, { floor: 20, capacity: LAG_WINDOW, colorFor: lateColor });
-});
+addEventListener('resize', () => counter.drawLateness());
 
 // ---- the bridge panels (one module each) ----------------------------------
 
@@ -285,5 +273,5 @@ const boundary = setupBoundary();
 const jspi = setupJspi();
 
 // For the page tests and the curious: the live objects.
-globalThis.loopbridgeDemo = { counter, thread, shared, lag, streaming, gathering, boundary, jspi, lastBlock: null };
+globalThis.loopbridgeDemo = { counter, thread, shared, lag, scope, streaming, gathering, boundary, jspi, lastBlock: null };
 document.documentElement.dataset.ready = 'true';

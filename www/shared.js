@@ -1,8 +1,9 @@
 // The "Counter in every tab" panel: a SharedCounter, one counter for every tab
 // of this origin. Any tab may start, stop or reset it, and one tab (the
-// leader) may hand over to another at any moment, so the panel polls
-// `running` and `role` every animation frame instead of waiting for events,
-// and reads `count` (derived from the shared start time) every frame too.
+// leader) may hand over to another at any moment: while it runs, the live
+// timeline redraws the panel every frame (`running`, `role`, and `count`,
+// derived from the shared start time); at rest, another tab's start, stop or
+// reset reaches this one as a `storage` event.
 import { SharedCounter } from './pkg/demo.js';
 import { $, formatInterval, setText } from './format.js';
 
@@ -85,9 +86,9 @@ export function setupSharedCounter() {
   });
 
   panel.join();
-  requestAnimationFrame(function frame() {
-    panel.render();
-    requestAnimationFrame(frame);
-  });
+  // Another tab started, stopped or reset it (the state is in localStorage),
+  // or this tab comes back into view: draw what changed.
+  addEventListener('storage', () => panel.render());
+  document.addEventListener('visibilitychange', () => panel.render());
   return panel;
 }

@@ -1,7 +1,8 @@
 // The "Counter in a Web Worker" panel: a ThreadCounter, the same drift-free
-// counter running on its own thread. Its count is read every animation frame
-// (from shared memory when the page is cross-origin isolated), so what the
-// page shows is current whenever the page can paint.
+// counter running on its own thread. While it runs, the live timeline redraws
+// the panel every frame, reading the count (from shared memory when the page
+// is cross-origin isolated), so what the page shows is current whenever the
+// page can paint; at rest it is drawn only when something changes.
 import { ThreadCounter } from './pkg/demo.js';
 import { $, formatInterval, setText } from './format.js';
 
@@ -73,7 +74,7 @@ export function setupThreadCounter({ onBusyChange }) {
       note.hidden = text === '';
     },
 
-    /** Draws the counter's state; cheap enough to run every frame. */
+    /** Draws the counter's state; cheap enough to run every frame while it runs. */
     render() {
       const { counter } = this;
       const running = counter.running;
@@ -110,9 +111,5 @@ export function setupThreadCounter({ onBusyChange }) {
     panel.render();
   });
 
-  requestAnimationFrame(function frame() {
-    if (panel.counter) panel.render();
-    requestAnimationFrame(frame);
-  });
   return panel;
 }

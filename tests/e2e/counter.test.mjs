@@ -107,7 +107,7 @@ test('blocking the main thread for 2 s: the count is caught up and the lag meter
 
   await page.screenshot({ path: screenshotPath('after-block-desktop-light') });
 
-  // The README's picture: both counters and the event loop, right after a block.
+  // The README's picture: the live timeline, right after a block.
   await page.getByRole('button', { name: 'Start thread counter' }).click();
   await page.waitForFunction(() => globalThis.loopbridgeDemo.thread.counter.count >= 3, null, { timeout: 15000 });
   await page.getByRole('button', { name: 'Block the main thread for 2 s' }).click();
@@ -115,7 +115,7 @@ test('blocking the main thread for 2 s: the count is caught up and the lag meter
     timeout: 15000,
   });
   await page.evaluate(() => window.scrollTo(0, 0));
-  const loop = await page.locator('section[aria-labelledby="loop-title"]').boundingBox();
+  const loop = await page.locator('section[aria-labelledby="scope-title"]').boundingBox();
   await page.screenshot({
     path: join(repoRoot, 'docs', 'screenshot.png'),
     fullPage: true,

@@ -313,6 +313,14 @@ export async function fuzzInPage(options) {
     }
     return target;
   };
+  /** A signal's reason, or undefined if reading it throws (a Proxy of a signal does). */
+  const reasonOf = (signal) => {
+    try {
+      return signal.reason;
+    } catch {
+      return undefined;
+    }
+  };
   const reentrantProxy = (target) => new Proxy(target, Object.fromEntries(TRAPS.map((trap) => [trap, (...args) => {
     reenter();
     return Reflect[trap](...args);
@@ -876,7 +884,7 @@ export async function fuzzInPage(options) {
           else count('resolved');
         },
         (error) => judge(
-          stream?.signal && Object.is(error, stream.signal.reason)
+          stream?.signal && Object.is(error, reasonOf(stream.signal))
             ? { label: 'the AbortSignal\'s reason' }
             : classify(error, allow),
           'rejected ',

@@ -172,8 +172,9 @@ test('calls after free() and with a wrong `this` throw at once, never trap, and 
   assert.ok(results.length >= 100, `${results.length} calls`);
   assert.deepEqual(results.filter((r) => r.outcome === 'WebAssembly.RuntimeError'), [], 'no trap');
   assert.deepEqual(results.filter((r) => r.outcome === 'returned'), [], 'no call on a non-instance succeeds');
-  assert.deepEqual(results.filter((r) => r.outcome === 'free twice').map((r) => r.detail), ['undefined', 'undefined', 'undefined', 'undefined'],
-    'free() of a freed object does nothing');
+  const freedTwice = results.filter((r) => r.outcome === 'free twice');
+  assert.ok(freedTwice.length >= 5, `every class freed twice (${freedTwice.map((r) => r.what)})`);
+  assert.deepEqual(freedTwice.map((r) => r.detail), freedTwice.map(() => 'undefined'), 'free() of a freed object does nothing');
   await assertHealthy(page, t, 'after the wrong-this calls');
   await context.close();
 });
