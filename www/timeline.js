@@ -31,6 +31,23 @@ const LANE_OF = {
 /** The end of a sample: when it was seen to happen. */
 const endOf = (sample) => sample.start + sample.duration;
 
+/** Whether a sample says the main thread was blocked. */
+const isBlock = (s) => s.type === 'long-task' || (s.type === 'lag' && s.duration >= BLOCKED_MS);
+
+/**
+ * The spans the main thread was blocked, from long tasks and very late
+ * timers; a long task and the timer it delayed overlap and make one span.
+ */
+function blockedSpans(samples) {
+  const spans = [];
+  for (const s of samples.filter(isBlock).sort((a, b) => a.start - b.start)) {
+    const last = spans.at(-1);
+    if (last && s.start <= last.end) last.end = Math.max(last.end, endOf(s));
+    else spans.push({ start: s.start, end: endOf(s) });
+  }
+  return spans;
+}
+
 /**
  * Wires the timeline. `isBusy()` says whether anything on the page is
  * running (it stays live meanwhile); `onFrame()` runs on every frame it
@@ -80,6 +97,9 @@ export function setupTimeline({ isBusy, onFrame }) {
     add(sample) {
       if (!LANE_OF[sample.type]) return;
       this.samples.push(sample);
+      if (isBlock(sample)) {
+        this.summaryAt = 0; // say so at the next frame
+      }
       if (sample.type === 'lag') {
         this.lastLag = sample.duration;
         setText($('lag-now'), formatMs(sample.duration));
@@ -111,9 +131,12 @@ export function setupTimeline({ isBusy, onFrame }) {
     describe() {
       const since = this.until - WINDOW_MS;
       const count = (type) => this.samples.filter((s) => s.type === type && endOf(s) >= since).length;
-      const blocked = this.samples.filter((s) => (s.type === 'long-task' || (s.type === 'lag' && s.duration >= BLOCKED_MS)) && endOf(s) >= since);
       const parts = [`${count('frame')} frames painted`, `worst timer lag ${formatMs(this.peakLag())}`];
-      if (blocked.length) parts.push(`main thread blocked ${blocked.length} ${blocked.length === 1 ? 'time' : 'times'}, longest ${formatMs(Math.max(...blocked.map((s) => s.duration)))}`);
+      const blocked = blockedSpans(this.samples.filter((s) => endOf(s) >= since));
+      if (blocked.length) {
+        const longest = Math.max(...blocked.map((span) => span.end - span.start));
+        parts.push(`main thread blocked ${blocked.length} ${blocked.length === 1 ? 'time' : 'times'}, longest ${formatMs(longest)}`);
+      }
       parts.push(`${count('tick')} page counter deliveries`, `${count('worker-tick')} worker ticks`, `${count('shared-tick')} shared ticks`);
       canvas.setAttribute('aria-label', `Event loop timeline, last 10 s${this.live ? '' : ' before it rested'}: ${parts.join(', ')}.`);
     },
@@ -215,19 +238,15 @@ function drawTimeline(canvas, samples, until, live) {
   const visible = samples.filter((s) => endOf(s) >= from && s.start <= until);
 
   // The thread was blocked: shade the whole height, and say how long.
-  let labelledUntil = -Infinity;
-  for (const s of visible) {
-    if (!(s.type === 'long-task' || (s.type === 'lag' && s.duration >= BLOCKED_MS))) continue;
-    const left = x(s.start);
-    const right = x(endOf(s));
+  for (const span of blockedSpans(visible)) {
+    const left = x(span.start);
+    const right = x(span.end);
     ctx.fillStyle = colors.shade;
     ctx.fillRect(left, 0, Math.max(ratio, right - left), height - axisHeight);
-    // A long task and the timer it delayed are one block: one label.
-    if (right - left > 60 * ratio && s.start > labelledUntil) {
-      labelledUntil = endOf(s);
+    if (right - left > 60 * ratio) {
       ctx.fillStyle = colors.spike;
       ctx.font = font(11, '600');
-      ctx.fillText(`blocked ${formatMs(s.duration)}`, left + 4 * ratio, laneTop.ticks + 2 * ratio);
+      ctx.fillText(`blocked ${formatMs(span.end - span.start)}`, left + 4 * ratio, laneTop.ticks + 2 * ratio);
     }
   }
 
