@@ -81,7 +81,8 @@ where
 }
 
 /// [`into_readable_stream`], with `recorded: false` for a stream whose
-/// batches must not be reported to loop monitors (their own samples).
+/// batches and yields must not be reported to loop monitors (their own
+/// samples).
 pub(crate) fn bridge<S, T, E>(
     stream: S,
     options: StreamOptions,

@@ -19,7 +19,7 @@ use wasm_bindgen_futures::future_to_promise;
 use super::slice::SliceClock;
 use crate::monitor::{self, LoopSample, SampleKind};
 use crate::panic::ensure_alive;
-use crate::task::yield_now;
+use crate::task::YieldNow;
 use crate::web::clock::now_ms;
 
 type Item = Result<JsValue, JsValue>;
@@ -47,8 +47,8 @@ enum Fill {
 #[wasm_bindgen(js_name = LoopbridgeStreamSource, private, skip_typescript)]
 pub struct StreamSource {
     shared: Rc<Shared>,
-    /// Whether its batches are reported to loop monitors (not for a stream
-    /// of monitor samples: it would describe itself without end).
+    /// Whether its batches and yields are reported to loop monitors (not for
+    /// a stream of monitor samples: it would describe itself without end).
     recorded: bool,
 }
 
@@ -99,13 +99,14 @@ impl StreamSource {
     /// gets a turn. Never rejects. A cancel (`free()`) abandons it.
     pub fn wait(&self, yield_first: bool) -> Promise {
         let shared = Rc::clone(&self.shared);
+        let recorded = self.recorded;
         let (handle, registration) = AbortHandle::new_pair();
         if let Some(earlier) = self.shared.waiting.replace(Some(handle)) {
             earlier.abort();
         }
         let ready = async move {
             if yield_first {
-                yield_now().await;
+                YieldNow::new(recorded).await;
             }
             if shared.taken.borrow().is_some() {
                 // A fill stopped at the slice's end with an item already taken.

@@ -20,13 +20,25 @@ use crate::web::clock::now_ms;
 /// Uses a `MessageChannel` message, which is not subject to the 4 ms clamp
 /// that nested `setTimeout(0)` calls get.
 pub fn yield_now() -> YieldNow {
-    YieldNow { pending: None }
+    YieldNow::new(true)
 }
 
 /// The future returned by [`yield_now`]. Dropping it detaches its listener.
 #[must_use = "futures do nothing unless awaited"]
 pub struct YieldNow {
     pending: Option<PendingMessage>,
+    /// Whether a [`LoopMonitor`](crate::LoopMonitor) hears of it: not for
+    /// the yields of a monitor's own stream, which would describe itself.
+    recorded: bool,
+}
+
+impl YieldNow {
+    pub(crate) fn new(recorded: bool) -> YieldNow {
+        YieldNow {
+            pending: None,
+            recorded,
+        }
+    }
 }
 
 /// A message in flight through a private channel, and who to wake when it lands.
@@ -51,6 +63,9 @@ impl Future for YieldNow {
             if pending.arrival.landed.get() {
                 let sent_ms = pending.sent_ms;
                 self.pending = None; // closes the channel
+                if !self.recorded {
+                    return Poll::Ready(());
+                }
                 monitor::record(|| LoopSample {
                     kind: SampleKind::Yield,
                     start_ms: sent_ms,
@@ -112,6 +127,7 @@ impl fmt::Debug for YieldNow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("YieldNow")
             .field("waiting", &self.pending.is_some())
+            .field("recorded", &self.recorded)
             .finish()
     }
 }
