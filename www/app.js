@@ -153,7 +153,13 @@ thread.create(Number($('interval').value));
 
 // ---- one counter for every tab (www/shared.js) -----------------------------
 
-const shared = setupSharedCounter();
+// Another tab's start, stop or reset shows here too, and wakes the timeline.
+const shared = setupSharedCounter({
+  onChange() {
+    strip.render();
+    if (shared.counter?.running) scope.wake();
+  },
+});
 
 // ---- the live timeline (www/timeline.js) and the counter strip ------------
 
@@ -189,6 +195,7 @@ const scope = setupTimeline({
 /** The lag meter: the worst lag the timeline saw in the last 10 s. */
 const lag = { peak: () => scope.peakLag() };
 strip.render();
+if (shared.counter?.running) scope.wake(); // started in another tab, or before a reload
 
 // ---- blocking the thread ---------------------------------------------------
 
@@ -267,7 +274,7 @@ addEventListener('resize', () => counter.drawLateness());
 
 keepFocusOnDisable();
 const streaming = setupStreaming();
-const gathering = setupGather();
+const gathering = setupGather(scope);
 setupBlocking();
 const boundary = setupBoundary();
 const jspi = setupJspi();

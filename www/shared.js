@@ -1,9 +1,10 @@
 // The "Counter in every tab" panel: a SharedCounter, one counter for every tab
 // of this origin. Any tab may start, stop or reset it, and one tab (the
-// leader) may hand over to another at any moment: while it runs, the live
-// timeline redraws the panel every frame (`running`, `role`, and `count`,
-// derived from the shared start time); at rest, another tab's start, stop or
-// reset reaches this one as a `storage` event.
+// leader) may hand over to another at any moment. The panel draws when the
+// counter says something changed (onChange: a start, stop or reset in any
+// tab, or this tab taking the lead) and on each tick (onTick); while the live
+// timeline runs it also redraws every frame, so `count` (derived from the
+// shared start time) moves smoothly. At rest it costs nothing.
 import { SharedCounter } from './pkg/demo.js';
 import { $, formatInterval, setText } from './format.js';
 
@@ -20,13 +21,19 @@ const SOURCE = {
   follower: 'by BroadcastChannel from the leader tab',
 };
 
-/** Wires the panel and joins the shared counter; the returned object is the panel's state. */
-export function setupSharedCounter() {
+/**
+ * Wires the panel and joins the shared counter; the returned object is the
+ * panel's state. `onChange()` runs after each redraw caused by the counter
+ * (a tick, or a start, stop, reset or new role), for what else shows it.
+ */
+export function setupSharedCounter({ onChange }) {
   const panel = {
     /** The SharedCounter, or null where this browser cannot make one. */
     counter: null,
     /** The counts delivered to this tab's onTick, and by whom. */
     ticksSeen: 0,
+    /** The calls of this tab's onChange. */
+    changesSeen: 0,
     lastTick: null,
 
     join() {
@@ -42,6 +49,13 @@ export function setupSharedCounter() {
         this.ticksSeen += 1;
         this.lastTick = { count, role: this.counter.role };
         setText($('shared-last-tick'), `${count}, ${SOURCE[this.lastTick.role]}`);
+        this.render();
+        onChange();
+      });
+      this.counter.onChange(() => {
+        this.changesSeen += 1;
+        this.render();
+        onChange();
       });
       setText($('shared-name'), this.counter.name);
       setText($('shared-interval'), formatInterval(this.counter.intervalMs));
@@ -86,9 +100,7 @@ export function setupSharedCounter() {
   });
 
   panel.join();
-  // Another tab started, stopped or reset it (the state is in localStorage),
-  // or this tab comes back into view: draw what changed.
-  addEventListener('storage', () => panel.render());
+  // The count moved on while this tab was hidden.
   document.addEventListener('visibilitychange', () => panel.render());
   return panel;
 }

@@ -25,7 +25,7 @@ export function packageApi(glue, startWorker) {
       },
     ),
     SharedCounter: publicClass('SharedCounter', glue.__loopbridgeNewSharedCounter, {
-      methods: COUNTER.methods,
+      methods: [...COUNTER.methods, 'onChange'],
       getters: [...COUNTER.getters, 'role'],
     }),
     LoopMonitor: publicClass('LoopMonitor', glue.__loopbridgeNewLoopMonitor, {

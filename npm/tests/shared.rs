@@ -194,3 +194,110 @@ async fn a_tick_from_before_a_reset_in_another_tab_is_never_delivered() {
     );
     leader.stop();
 }
+
+/// How many times the `increment` of a `support::js_counter()` was called.
+fn calls(counter: &js_sys::Array) -> f64 {
+    support::get(&counter.get(0), "calls").as_f64().unwrap()
+}
+
+/// Lets every queued microtask run (a 0 ms timer fires after them).
+async fn settle() {
+    sleep(0).await;
+}
+
+#[wasm_bindgen_test]
+async fn on_change_tells_each_tab_of_every_start_stop_reset_and_new_leader_but_not_ticks() {
+    let name = fresh("on-change");
+    let first = tab(&name, 10.0);
+    let first_changes = support::js_counter();
+    first.on_change(first_changes.get(1)).unwrap();
+    wait_until("the first tab is elected", || first.role() == "leader").await;
+    settle().await;
+    assert_eq!(calls(&first_changes), 1.0, "told it leads");
+
+    let second = tab(&name, 10.0);
+    let second_changes = support::js_counter();
+    second.on_change(second_changes.get(1)).unwrap();
+    sleep(20).await;
+    assert_eq!(
+        calls(&second_changes),
+        0.0,
+        "a follower that joins: nothing changed"
+    );
+
+    second.start().unwrap();
+    assert_eq!(calls(&second_changes), 0.0, "not called within start()");
+    settle().await;
+    assert_eq!(calls(&second_changes), 1.0, "its own start");
+    wait_until("the other tab is told", || calls(&first_changes) == 2.0).await;
+
+    // Ticks are not changes.
+    wait_until("a few ticks", || first.count() >= 5.0).await;
+    assert_eq!((calls(&first_changes), calls(&second_changes)), (2.0, 1.0));
+
+    // Changes made in one turn: one call.
+    second.reset().unwrap();
+    second.reset().unwrap();
+    assert!(second.stop());
+    settle().await;
+    assert_eq!(calls(&second_changes), 2.0, "three changes, one call");
+    wait_until("the other tab is told", || !first.running()).await;
+    settle().await;
+    let told = calls(&first_changes);
+    assert!(
+        (3.0..=5.0).contains(&told),
+        "one call per change it heard at most: {told}"
+    );
+
+    // Cleared: no more calls.
+    first.on_change(JsValue::NULL).unwrap();
+    second.start().unwrap();
+    sleep(20).await;
+    assert_eq!(calls(&first_changes), told);
+
+    // The leader goes while the counter runs or not: the follower is told
+    // it leads, without a tick to show it.
+    assert!(second.stop());
+    settle().await;
+    let before = calls(&second_changes);
+    drop(first);
+    wait_until("the follower takes over", || second.role() == "leader").await;
+    settle().await;
+    assert_eq!(calls(&second_changes), before + 1.0, "told it leads");
+    assert!(!second.running());
+}
+
+#[wasm_bindgen_test]
+async fn an_on_change_callback_that_changes_the_counter_or_throws_is_not_called_without_end() {
+    let name = fresh("on-change-reenter");
+    let counter = std::rc::Rc::new(tab(&name, 10.0));
+    wait_until("elected", || counter.role() == "leader").await;
+    let calls_made = std::rc::Rc::new(std::cell::Cell::new(0));
+    let (inside, made) = (std::rc::Rc::downgrade(&counter), calls_made.clone());
+    let callback = Closure::<dyn FnMut() -> Result<(), JsValue>>::new(move || {
+        made.set(made.get() + 1);
+        if let Some(counter) = inside.upgrade() {
+            counter.reset()?;
+            counter.stop();
+            counter.start()?;
+        }
+        Err(JsValue::from_str("thrown on purpose by the test"))
+    });
+    counter.on_change(callback.as_ref().clone()).unwrap();
+    counter.start().unwrap();
+    sleep(30).await;
+    assert_eq!(calls_made.get(), 1, "its own changes are not reported back");
+    assert!(counter.running(), "the counter keeps going after the throw");
+
+    // The next change is reported as usual.
+    counter.stop();
+    sleep(10).await;
+    assert_eq!(calls_made.get(), 2);
+
+    assert_eq!(
+        error_kind(&counter.on_change(5.into()).unwrap_err()),
+        "TypeError"
+    );
+    drop(counter);
+    drop(callback);
+}

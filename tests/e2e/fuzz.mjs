@@ -681,15 +681,16 @@ export async function fuzzInPage(options) {
       () => (live[className].length ? described(reentrantProxy(live[className][0]), 'a Proxy of a live instance') : described(null, 'null')),
     ])();
   };
-  /** onTick callbacks, some calling back into their own counter. */
-  const callbackArg = (className, instance) => {
+  /** onTick and onChange callbacks, some calling back into their own counter. */
+  const callbackArg = (className, instance, method) => {
     if (chance(0.3)) return anyValue();
-    const reenter = (what, fn) => described((count) => {
+    const reenter = (what, fn) => described((...args) => {
       if (instance.__fuzzFreed) return;
-      if (typeof count !== 'number' || !(count >= 0)) {
-        notes.push(`${className}.onTick callback got ${describe(count)}`);
-      }
-      fn(count);
+      const wrong = method === 'onTick'
+        ? args.length !== 1 || typeof args[0] !== 'number' || !(args[0] >= 0)
+        : args.length !== 0;
+      if (wrong) notes.push(`${className}.${method} callback got ${args.map(describe).join(', ')}`);
+      fn();
     }, `a callback that ${what}`);
     return pick([
       () => described(null),
@@ -699,7 +700,7 @@ export async function fuzzInPage(options) {
       () => reenter('calls stop()', () => track(instance.stop())),
       () => reenter('calls stop() then start()', () => { track(instance.stop()); track(instance.start()); }),
       () => reenter('calls reset()', () => track(instance.reset())),
-      () => reenter('calls onTick(null)', () => instance.onTick(null)),
+      () => reenter(`calls ${method}(null)`, () => instance[method](null)),
       () => reenter('reads every getter', () => {
         for (const { name, descriptor } of members[className]) if (descriptor.get) void instance[name];
       }),
@@ -1012,7 +1013,7 @@ export async function fuzzInPage(options) {
     const special = CLASSES[className].memberArgs?.[name];
     let args;
     if (special && chance(0.9)) args = special();
-    else if (name === 'onTick') args = [callbackArg(className, instance)];
+    else if (name === 'onTick' || name === 'onChange') args = [callbackArg(className, instance, name)];
     else args = chance(0.3) ? [anyValue()] : [];
     if (chance(0.05)) args.push(anyValue());
     const what = `${className}#${name}(${args.map((a) => a.description).join(', ')})`;

@@ -178,6 +178,18 @@ test('closing the leader tab: the other takes over within an interval and the co
   await context.close();
 });
 
+test('a stopped counter: closing the leader tab tells the other it leads, with no tick to show it (onChange)', async () => {
+  const { context, a, b } = await twoTabs(demo.server.url);
+  const changes = () => b.page.evaluate(() => globalThis.loopbridgeDemo.shared.changesSeen);
+  const before = await changes();
+  await a.page.close();
+  await waitForText(b.page, 'shared-role', /^Leader: /, { timeout: 5000 });
+  assert.equal(await text(b.page, 'shared-status'), 'Stopped');
+  assert.equal(await changes(), before + 1, 'one change: the new role');
+  assert.deepEqual(b.problems, []);
+  await context.close();
+});
+
 test('a reload keeps the count, running or stopped', async () => {
   const context = await demo.browser.newContext({ viewport: DESKTOP });
   const { page, problems } = await openPage(context, demo.server.url);

@@ -68,6 +68,8 @@ const everyTab = new SharedCounter({ name: 'demo', intervalMs: 1000 });
 const role: 'leader' | 'follower' = everyTab.role;
 const sharedStarted: boolean = everyTab.start();
 everyTab.onTick((count: number) => count);
+everyTab.onChange(() => console.log(everyTab.running, everyTab.role));
+everyTab.onChange(null);
 const sharedTicks: ReadableStream<number> = everyTab.ticks();
 console.log(role, sharedStarted, sharedTicks, everyTab.count, everyTab.running);
 everyTab.free();
@@ -103,6 +105,8 @@ new CounterWorker({ intervalMs: '100' });
 new CounterWorker({ name: 1 });
 // @ts-expect-error a tick callback gets a number
 worker.onTick((count: string) => count);
+// @ts-expect-error onChange's callback gets no count
+everyTab.onChange((count: number) => count);
 // @ts-expect-error a BlockingWorker needs a handler
 new BlockingWorker({});
 // @ts-expect-error the loop's count is a number

@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use js_sys::Reflect;
+use js_sys::{Function, Reflect};
 use loopbridge::__private::record;
 use loopbridge::{now_ms, Tick, Ticker};
 use loopbridge::{LoopSample, SampleKind};
@@ -40,6 +40,11 @@ pub(super) struct State {
     pub(super) last_tick: Option<Tick>,
     /// The last count delivered in this run (0 after a start or reset).
     pub(super) delivered: u64,
+    /// `onChange`'s callback, whether a call to it is queued, and whether
+    /// it is running.
+    pub(super) on_change: Option<Function>,
+    pub(super) change_queued: bool,
+    pub(super) in_on_change: bool,
 }
 
 /// What the counter registered, released on drop.
@@ -180,6 +185,7 @@ impl Inner {
         if leader {
             self.drive_ticker();
         }
+        self.changed();
     }
 
     /// Granted the lock: re-read the latest state and run the ticker from the
@@ -190,6 +196,42 @@ impl Inner {
             Some(latest) if latest.is_newer_than(&self.state.borrow().shared) => self.apply(latest),
             _ => self.drive_ticker(),
         }
+        self.changed();
+    }
+
+    /// The state this tab sees changed (a start, stop or reset in any tab,
+    /// or this tab took the lead): calls `onChange`'s callback in a
+    /// microtask, once for however many changes came before it runs. The
+    /// changes the callback makes itself are not reported back to it (one
+    /// that resets would otherwise call itself without end).
+    pub(super) fn changed(self: &Rc<Self>) {
+        let mut state = self.state.borrow_mut();
+        if state.on_change.is_none() || state.change_queued || state.in_on_change {
+            return;
+        }
+        state.change_queued = true;
+        let weak = Rc::downgrade(self);
+        wasm_bindgen_futures::spawn_local(async move {
+            // Gone (freed) by now: nothing to tell.
+            let Some(inner) = weak.upgrade() else { return };
+            let callback = {
+                let mut state = inner.state.borrow_mut();
+                state.change_queued = false;
+                state.on_change.clone()
+            };
+            if let Some(callback) = callback {
+                inner.state.borrow_mut().in_on_change = true;
+                let called = callback.call0(&JsValue::UNDEFINED);
+                inner.state.borrow_mut().in_on_change = false;
+                if let Err(error) = called {
+                    let context = format!(
+                        "SharedCounter {}: the onChange callback threw; the counter keeps running.",
+                        inner.name
+                    );
+                    web_sys::console::error_2(&context.into(), &error);
+                }
+            }
+        });
     }
 
     pub(super) fn drive_ticker(self: &Rc<Self>) {

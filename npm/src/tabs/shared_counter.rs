@@ -11,6 +11,7 @@ use web_sys::{BroadcastChannel, ReadableStream};
 
 use super::replica::{Inner, State};
 use super::state::{load, local_storage, wall_ms, Shared};
+use crate::input;
 use crate::listeners::{counter_options, tick_info, Listeners};
 
 /// A counter shared by every tab of this origin that creates one with the
@@ -77,6 +78,9 @@ impl SharedCounter {
                 listeners: Listeners::default(),
                 last_tick: None,
                 delivered: 0,
+                on_change: None,
+                change_queued: false,
+                in_on_change: false,
             }),
             parts: RefCell::new(None),
         });
@@ -165,6 +169,28 @@ impl SharedCounter {
             .borrow_mut()
             .listeners
             .set_callback(&callback, "SharedCounter")
+    }
+
+    /// Sets the function called when the state this tab sees changes — a
+    /// start, stop or reset in any tab, or this tab becoming the leader —
+    /// or clears it with `null`. Not called for ticks (see `onTick`). It is
+    /// called in a microtask, once for the changes made before it runs
+    /// (not for those it makes itself); read `running`, `count` and `role`
+    /// in it.
+    ///
+    /// # Errors
+    ///
+    /// `TypeError` if `callback` is neither a function nor `null`; a
+    /// `PanicError` once the module has panicked.
+    #[wasm_bindgen(js_name = onChange)]
+    pub fn on_change(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "(() => void) | null")] callback: JsValue,
+    ) -> Result<(), JsValue> {
+        ensure_alive()?;
+        self.inner.state.borrow_mut().on_change =
+            input::optional_function(&callback, "SharedCounter.onChange: callback")?;
+        Ok(())
     }
 
     /// The counts as they are delivered in this tab; closes when a run ends
