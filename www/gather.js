@@ -1,6 +1,9 @@
 // The gather panel: three 1 s tasks run one after another and all at once
 // (`gatherSleeps`), each run drawn as an SVG timeline on one shared time axis so the
-// 3 s against 1 s difference is plain to see.
+// 3 s against 1 s difference is plain to see. While a run goes on its bars
+// grow: a task's bar ends when the live timeline's LoopMonitor sees its sleep
+// end, and the tasks still running grow until then (in a row, only the one
+// after the last that ended; together, all of them).
 import { gatherSleeps } from './pkg/demo.js';
 import { $, formatSeconds } from './format.js';
 
@@ -18,8 +21,10 @@ const BAR = 14;
 const RUN_GAP = 12;
 const AXIS = 26;
 
-/** Per mode: null (never run), { running: true }, or { report, error }. */
+/** Per mode: null (never run), { running: true, startedAt }, or { report, error }. */
 const runs = { sequential: null, concurrent: null };
+/** The live timeline (www/timeline.js): its samples hold the sleeps that ended. */
+let scope = null;
 
 function svg(name, attributes = {}, text) {
   const element = document.createElementNS(SVG, name);
@@ -34,6 +39,7 @@ function tickStep(maxMs, maxTicks) {
 }
 
 function outcome(task) {
+  if (task.running) return 'running';
   if (task.ok) return 'ok';
   if (task.cancelled) return task.startMs === null ? 'not-started' : 'cancelled';
   return 'failed';
@@ -48,6 +54,8 @@ function describeTask(task) {
       return `${name}: failed at ${formatSeconds(task.endMs)}: ${task.error}`;
     case 'cancelled':
       return `${name}: cancelled at ${formatSeconds(task.endMs)}`;
+    case 'running':
+      return `${name}: running since ${formatSeconds(task.startMs)}`;
     default:
       return `${name}: never started`;
   }
@@ -80,7 +88,11 @@ function drawTimeline() {
   const figure = $('gather-timeline');
   const width = Math.max(260, Math.floor(figure.parentElement.clientWidth));
   const reports = MODES.map((mode) => runs[mode]?.report).filter(Boolean);
-  const maxMs = Math.max(1000, ...reports.map((report) => report.totalMs));
+  const now = performance.now();
+  const live = Object.fromEntries(MODES.map((mode) => [mode, runs[mode]?.running ? liveTasks(mode, now) : null]));
+  const liveMs = Math.max(0, ...MODES.filter((mode) => live[mode]).map((mode) => now - runs[mode].startedAt));
+  // While running, the axis already spans the 3 s a sequential run takes.
+  const maxMs = Math.max(1000, ...reports.map((report) => report.totalMs), liveMs && Math.max(liveMs, 3000));
   const plotWidth = width - GUTTER - RIGHT;
   const x = (ms) => GUTTER + (Math.min(ms, maxMs) / maxMs) * plotWidth;
   const runHeight = HEADER + DURATIONS_MS.length * ROW;
@@ -125,7 +137,7 @@ function drawTimeline() {
       const y = top + HEADER + i * ROW;
       group.append(svg('text', { class: 'task-label', x: 0, y: y + BAR - 2 }, `task ${i}`));
       group.append(svg('rect', { class: 'lane', x: GUTTER, y, width: plotWidth, height: BAR, rx: 3 }));
-      const task = run?.report?.tasks[i];
+      const task = run?.report?.tasks[i] ?? live[mode]?.[i];
       if (!task) return;
       const kind = outcome(task);
       if (kind === 'not-started') {
@@ -144,7 +156,7 @@ function drawTimeline() {
       });
       bar.append(svg('title', {}, describeTask(task)));
       group.append(bar);
-      if (kind !== 'ok') {
+      if (kind !== 'ok' && kind !== 'running') {
         const mark = kind === 'failed' ? '✕ failed' : 'cancelled';
         const endX = x(task.endMs);
         // A failed bar carries its note inside; a hatched one reads better beside it.
@@ -195,6 +207,53 @@ function render() {
   drawTimeline();
 }
 
+/**
+ * The tasks of a run in progress, as far as measured: each sleep that ended
+ * since the run started (the live timeline's samples) is a finished task;
+ * the rest are running since the run began (together) or since the last one
+ * ended (in a row; the ones after it have not started).
+ */
+function liveTasks(mode, now) {
+  const { startedAt, durations, failIndex } = runs[mode];
+  const ended = (scope?.samples ?? [])
+    .filter((s) => s.type === 'sleep' && s.start >= startedAt - 5 && s.duration >= 100);
+  // Together, a sleep is the task whose length it had (they all began at once).
+  const taken = new Set();
+  const ofLength = (ms) => {
+    const match = ended.find((s) => !taken.has(s) && Math.abs(s.start - startedAt) < 50 && Math.abs(s.duration - ms) < 100);
+    if (match) taken.add(match);
+    return match;
+  };
+  const tasks = [];
+  let previousEnd = startedAt;
+  durations.forEach((ms, i) => {
+    const done = mode === 'sequential'
+      ? previousEnd !== null && ended.find((s) => Math.abs(s.start - previousEnd) < 50)
+      : ofLength(ms);
+    if (done) {
+      previousEnd = done.start + done.duration;
+      const ok = i !== failIndex; // the failing task throws once its sleep ends
+      tasks.push({
+        index: i, ok, error: ok ? null : 'failed on purpose', startMs: done.start - startedAt, endMs: previousEnd - startedAt,
+      });
+    } else if (mode === 'concurrent' || previousEnd !== null) {
+      const from = mode === 'concurrent' ? startedAt : previousEnd;
+      tasks.push({ index: i, running: true, startMs: from - startedAt, endMs: now - startedAt });
+      if (mode === 'sequential') previousEnd = null; // the next ones have not started
+    } else {
+      tasks.push(null);
+    }
+  });
+  return tasks;
+}
+
+/** Redraws the runs every frame while one goes on. */
+function animate() {
+  if (!MODES.some((mode) => runs[mode]?.running)) return;
+  drawTimeline();
+  requestAnimationFrame(animate);
+}
+
 async function run(modes) {
   const options = { onError: $('gather-on-error').value };
   const failing = $('gather-fail').checked;
@@ -202,8 +261,10 @@ async function run(modes) {
   // The failing task fails halfway, while the others still run: so failFast
   // has something to cancel (tasks that end with the failure count as done).
   const durations = DURATIONS_MS.map((ms, index) => (failing && index === FAIL_INDEX ? ms / 2 : ms));
-  for (const mode of modes) runs[mode] = { running: true };
+  const failIndex = failing ? FAIL_INDEX : -1;
+  for (const mode of modes) runs[mode] = { running: true, startedAt: performance.now(), durations, failIndex };
   render();
+  requestAnimationFrame(animate);
   await Promise.all(modes.map(async (mode) => {
     try {
       runs[mode] = { report: await gatherSleeps(durations, { ...options, mode }), error: null };
@@ -211,8 +272,8 @@ async function run(modes) {
       // failFast rejects with an Error whose `report` still says what each task did.
       runs[mode] = { report: error.report ?? null, error };
     }
+    render(); // this run's summary now, the other may still run
   }));
-  render();
 }
 
 /**
@@ -225,7 +286,9 @@ function forgetRuns() {
   render();
 }
 
-export function setupGather() {
+/** Wires the panel; `timeline` is the page's live timeline (its samples). */
+export function setupGather(timeline) {
+  scope = timeline;
   $('gather-fail').addEventListener('change', forgetRuns);
   $('gather-on-error').addEventListener('change', forgetRuns);
   $('gather-sequential').addEventListener('click', () => run(['sequential']));

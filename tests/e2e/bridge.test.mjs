@@ -224,6 +224,31 @@ test('three 1 s tasks take about 3 s in sequence and about 1 s with gather, on o
   await context.close();
 });
 
+test('the bars grow while a run goes on: in a row one task at a time, together all at once', async () => {
+  const { page, problems, context } = await demo.open();
+  await button(page, 'Run sequential').click();
+  // Halfway through task 1 of the sequential run.
+  await page.waitForTimeout(1500);
+  const seq = await timeline(page, 'sequential');
+  assert.deepEqual(seq.bars.map((bar) => [bar.task, bar.outcome]), [[0, 'ok'], [1, 'running']], 'task 0 done, task 1 running, task 2 not started');
+  assert.ok(seq.bars[1].x >= seq.bars[0].end - 1, 'task 1 began where task 0 ended');
+  const grownFrom = seq.bars[1].end;
+  await page.waitForTimeout(300);
+  assert.ok((await timeline(page, 'sequential')).bars[1].end > grownFrom, 'the running bar grows');
+  await waitForText(page, 'gather-total-sequential', /s$/);
+
+  await button(page, 'Run concurrent').click();
+  await page.waitForTimeout(500);
+  const con = await timeline(page, 'concurrent');
+  assert.deepEqual(con.bars.map((bar) => bar.outcome), ['running', 'running', 'running'], 'all three run at once');
+  assert.ok(con.bars.every((bar) => Math.abs(bar.x - con.bars[0].x) < 3 && Math.abs(bar.end - con.bars[0].end) < 3));
+  await waitForText(page, 'gather-total-concurrent', /s$/);
+  const done = await timeline(page, 'concurrent');
+  assert.deepEqual(done.bars.map((bar) => bar.outcome), ['ok', 'ok', 'ok']);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a failing task: collect keeps every outcome; failFast rejects, cancels the rest and says why', async () => {
   const { page, problems, context } = await demo.open();
   await page.getByLabel('Make task 1 fail after 0.5 s').check();
