@@ -46,7 +46,8 @@ const results = {
   browsers: {},
 };
 
-const server = await serve();
+// Cold loads for the start-up benchmark: nothing may come from the HTTP cache.
+const server = await serve(['--no-store']);
 try {
   for (const { id, label, missing, open } of BROWSERS.filter((b) => wantedBrowsers.includes(b.id))) {
     const reason = missing();

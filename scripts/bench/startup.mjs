@@ -39,7 +39,7 @@ export async function startupGroup(driver, serverUrl, { warmup = 1, runs = 10, o
   return {
     id: 'startup',
     title: 'Start-up',
-    explanation: `${driver.startupIsolation} The server sends Cache-Control: no-store, so the HTTP cache (and with it any cached compiled code) `
+    explanation: `${driver.startupIsolation} The benchmark's server sends Cache-Control: no-store (serve.py --no-store), so the HTTP cache (and with it any cached compiled code) `
       + 'never helps: every run downloads and compiles the module again, over loopback. Lower is better.',
     better: 'lower',
     benchmarks: [benchmarkResult(bench, samples)],

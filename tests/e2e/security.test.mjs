@@ -6,6 +6,7 @@
 // nothing outside www/.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -300,7 +301,7 @@ test('the dev server listens on 127.0.0.1 only', async (t) => {
 });
 
 /** One raw HTTP request: the path goes on the wire exactly as given (no normalisation). */
-function rawRequest(path, { method = 'GET', port = Number(new URL(demo.server.url).port) } = {}) {
+function rawRequest(path, { method = 'GET', port = Number(new URL(demo.server.url).port), headers: extra = {} } = {}) {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: '127.0.0.1', port });
     const chunks = [];
@@ -321,7 +322,8 @@ function rawRequest(path, { method = 'GET', port = Number(new URL(demo.server.ur
       }));
       resolve({ status: Number(statusLine.split(' ')[1]), headers, body: raw.subarray(split + 4) });
     });
-    socket.write(`${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`, 'latin1');
+    const lines = Object.entries(extra).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    socket.write(`${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${lines}Connection: close\r\n\r\n`, 'latin1');
     setTimeout(() => socket.destroy(new Error(`no answer to ${method} ${path}`)), 10000).unref();
   });
 }
@@ -418,5 +420,41 @@ test('files under www/ are served whole, with the right Content-Type', async (t)
     assert.ok([before, afterwards].includes(sha(body)), `${path}: the body is www/${file}`);
     assert.equal(headers['x-content-type-options'], 'nosniff', path);
     t.diagnostic(`${path}: 200 ${headers['content-type']}, ${body.length} bytes`);
+  }
+});
+
+test('text and wasm go gzip-compressed to a client that accepts it, the same bytes once unpacked', async (t) => {
+  const www = join(repoRoot, 'www');
+  for (const [path, file] of [['/', 'index.html'], ['/app.js', 'app.js'], ['/style.css', 'style.css'], ['/pkg/loopbridge_glue_bg.wasm', 'pkg/loopbridge_glue_bg.wasm']]) {
+    const whole = readFileSync(join(www, file));
+    const gzip = await rawRequest(path, { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
+    assert.equal(gzip.status, 200, path);
+    assert.equal(gzip.headers['content-encoding'], 'gzip', `${path} is compressed`);
+    assert.equal(Number(gzip.headers['content-length']), gzip.body.length, `${path}: Content-Length is the compressed size`);
+    assert.ok(gunzipSync(gzip.body).equals(whole), `${path}: unpacked, it is www/${file}`);
+    assert.match(gzip.headers.vary, /Accept-Encoding/);
+    assert.equal(gzip.headers['content-security-policy'], (await rawRequest(path)).headers['content-security-policy'], 'the same headers');
+    t.diagnostic(`${path}: ${whole.length} -> ${gzip.body.length} bytes (${(100 * gzip.body.length / whole.length).toFixed(0)} %)`);
+
+    // Not asked for, or refused: sent as is.
+    for (const accept of [undefined, 'identity', 'gzip;q=0']) {
+      const plain = await rawRequest(path, { headers: accept ? { 'Accept-Encoding': accept } : {} });
+      assert.equal(plain.headers['content-encoding'], undefined, `${path} with Accept-Encoding ${accept}`);
+      assert.ok(plain.body.equals(whole), `${path} with Accept-Encoding ${accept}`);
+    }
+  }
+});
+
+test('answers may be cached but are revalidated (no-cache with an ETag, never no-store)', async () => {
+  const first = await rawRequest('/app.js', { headers: { 'Accept-Encoding': 'gzip' } });
+  assert.equal(first.headers['cache-control'], 'no-cache');
+  assert.ok(first.headers.etag, 'an ETag to revalidate with');
+  const again = await rawRequest('/app.js', { headers: { 'Accept-Encoding': 'gzip', 'If-None-Match': first.headers.etag } });
+  assert.equal(again.status, 304, 'unchanged: 304 Not Modified');
+  assert.equal(again.body.length, 0);
+  const other = await rawRequest('/app.js', { headers: { 'Accept-Encoding': 'gzip', 'If-None-Match': '"something-else"' } });
+  assert.equal(other.status, 200);
+  for (const path of ['/', '/pkg/loopbridge_glue_bg.wasm', '/nope.js']) {
+    assert.doesNotMatch((await rawRequest(path)).headers['cache-control'], /no-store/, path);
   }
 });
