@@ -1,8 +1,10 @@
 // The "Counter in a Web Worker" panel: a ThreadCounter, the same drift-free
-// counter running on its own thread. While it runs, the live timeline redraws
-// the panel every frame, reading the count (from shared memory when the page
-// is cross-origin isolated), so what the page shows is current whenever the
-// page can paint; at rest it is drawn only when something changes.
+// counter running on its own thread. Its worker is made on the first Start
+// (a visitor who never starts it downloads no worker). While it runs, the
+// live timeline redraws the panel every frame, reading the count (from
+// shared memory when the page is cross-origin isolated), so what the page
+// shows is current whenever the page can paint; at rest it is drawn only
+// when something changes.
 import { ThreadCounter } from './pkg/demo.js';
 import { $, formatInterval, setText } from './format.js';
 
@@ -13,25 +15,40 @@ const SHARING = {
     : 'postMessage (page is not cross-origin isolated, so no SharedArrayBuffer)',
 };
 
+/** Whether a ThreadCounter made now will share its count through memory. */
+const SHARED_MEMORY_EXPECTED = Boolean(globalThis.crossOriginIsolated) && typeof SharedArrayBuffer === 'function';
+
 /**
- * Wires the panel; `create(intervalMs)` makes its first worker.
+ * Wires the panel; `create(intervalMs)` sets the interval of its next worker.
  * `onBusyChange(busy)` is called whenever the thread counter starts or stops
  * being busy (running, or a start/stop on its way; a crash ends it), so the
  * page can lock the Interval select the two counters share.
  */
 export function setupThreadCounter({ onBusyChange }) {
   const panel = {
+    /** The ThreadCounter, or null until the first Start (or after the interval changed). */
     counter: null,
+    intervalMs: 1000,
     /** A start() or stop() is on its way to the worker. */
     pending: false,
     /** The crashed counter whose crash the note explains. */
     crashNoted: null,
     wasBusy: false,
 
-    /** Replaces the worker with a new, stopped one ticking every `intervalMs`. */
+    /** Sets the interval: the worker (if any) goes, the next Start makes a new one. */
     create(intervalMs) {
       this.counter?.free();
-      this.counter = new ThreadCounter({ intervalMs });
+      this.counter = null;
+      this.intervalMs = intervalMs;
+      this.showNote('');
+      setText($('thread-sharing'), SHARED_MEMORY_EXPECTED ? SHARING.shared : SHARING.message);
+      this.render();
+    },
+
+    /** Makes a new, stopped worker ticking every `intervalMs`. */
+    spawn() {
+      this.counter?.free();
+      this.counter = new ThreadCounter({ intervalMs: this.intervalMs });
       this.counter.onTick(() => this.render());
       this.showNote('');
       setText($('thread-sharing'), this.counter.sharedMemory ? SHARING.shared : SHARING.message);
@@ -43,10 +60,12 @@ export function setupThreadCounter({ onBusyChange }) {
     },
 
     async command(name) {
-      if (name === 'start' && this.counter.crashReason !== undefined) {
-        // A crashed worker stays down, like a dead process: start a new one.
-        this.create(this.counter.intervalMs);
+      if (name === 'start' && (!this.counter || this.counter.crashReason !== undefined)) {
+        // The first start makes the worker; a crashed one stays down, like
+        // a dead process: start a new one.
+        this.spawn();
       }
+      if (!this.counter) return; // stop before any start: nothing runs
       const { counter } = this;
       this.pending = true;
       this.render();
@@ -60,7 +79,7 @@ export function setupThreadCounter({ onBusyChange }) {
           return;
         }
         // It crashed while the command was on its way: make a new one.
-        this.create(counter.intervalMs);
+        this.spawn();
         this.showNote(`${name}() was rejected: ${error.message}. The page made a new worker, ${this.counter.name}: press Start thread counter again.`);
       } finally {
         this.pending = false;
@@ -77,11 +96,11 @@ export function setupThreadCounter({ onBusyChange }) {
     /** Draws the counter's state; cheap enough to run every frame while it runs. */
     render() {
       const { counter } = this;
-      const running = counter.running;
-      const crashed = counter.crashReason;
-      setText($('thread-count'), String(counter.count));
-      setText($('thread-name'), counter.name);
-      setText($('thread-interval'), formatInterval(counter.intervalMs));
+      const running = Boolean(counter?.running);
+      const crashed = counter?.crashReason;
+      setText($('thread-count'), String(counter?.count ?? 0));
+      setText($('thread-name'), counter?.name ?? 'none yet: Start makes it');
+      setText($('thread-interval'), formatInterval(counter?.intervalMs ?? this.intervalMs));
       if (crashed !== undefined && this.crashNoted !== counter && !this.pending) {
         this.crashNoted = counter;
         this.showNote('The worker crashed and stays down, like a dead process: its count stops here. Start thread counter makes a new worker.');
@@ -96,7 +115,7 @@ export function setupThreadCounter({ onBusyChange }) {
       status.classList.toggle('crashed', crashed !== undefined);
       $('thread-start').disabled = running || this.pending;
       $('thread-stop').disabled = !running || this.pending;
-      $('thread-crash').disabled = crashed !== undefined;
+      $('thread-crash').disabled = !counter || crashed !== undefined;
       if (this.busy !== this.wasBusy) {
         this.wasBusy = this.busy;
         onBusyChange(this.busy);

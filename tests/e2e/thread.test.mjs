@@ -69,16 +69,22 @@ test('the thread counter counts in a worker and shares its count through a Share
   const start = button(page, 'Start thread counter');
   const stop = button(page, 'Stop thread counter');
 
-  assert.match(await text(page, 'thread-name'), /^thread-\d+$/);
+  // No worker until the first Start: a visitor who never starts it downloads none.
+  assert.equal(await page.evaluate(() => globalThis.loopbridgeDemo.thread.counter), null);
+  assert.equal(await page.evaluate(() => performance.getEntriesByType('resource').some((r) => r.name.endsWith('/worker.js'))), false);
+  assert.equal(await text(page, 'thread-name'), 'none yet: Start makes it');
   assert.equal(await text(page, 'thread-status'), 'Stopped');
   assert.equal(await text(page, 'thread-interval'), '100 ms');
   assert.equal(await text(page, 'thread-sharing'), SHARED);
-  assert.equal(await page.evaluate(() => globalThis.loopbridgeDemo.thread.counter.sharedMemory), true);
   assert.equal(await start.isEnabled(), true);
   assert.equal(await stop.isEnabled(), false);
+  assert.equal(await button(page, 'Crash the worker').isEnabled(), false, 'no worker to crash yet');
 
   await start.click();
   await waitForText(page, 'thread-status', /^Running$/);
+  assert.match(await text(page, 'thread-name'), /^thread-\d+$/);
+  assert.equal(await page.evaluate(() => globalThis.loopbridgeDemo.thread.counter.sharedMemory), true);
+  assert.equal(await text(page, 'thread-sharing'), SHARED);
   assert.equal(await start.isEnabled(), false, 'Start thread counter is disabled while running');
   assert.equal(await stop.isEnabled(), true);
   assert.equal(await page.getByLabel('Interval').isEnabled(), false, 'the shared Interval is locked');
@@ -132,9 +138,9 @@ test('a crashed worker is reported on the page, and Start makes a new worker tha
   await page.getByLabel('Interval').selectOption('100');
   const start = button(page, 'Start thread counter');
   const crash = button(page, 'Crash the worker');
-  const firstName = await text(page, 'thread-name');
   await start.click();
   await waitForNumber(page, 'thread-count', 2);
+  const firstName = await text(page, 'thread-name');
 
   await crash.click();
   await waitForText(page, 'thread-status', /^Crashed: /);
@@ -170,10 +176,11 @@ test('without cross-origin isolation the count comes by postMessage and still ri
   try {
     const { page, problems, context } = await openDemo(demo.browser, server.url);
     assert.equal(await page.evaluate(() => crossOriginIsolated), false);
-    assert.equal(await page.evaluate(() => globalThis.loopbridgeDemo.thread.counter.sharedMemory), false);
     assert.equal(await text(page, 'thread-sharing'), MESSAGE);
 
     await startBoth(page);
+    assert.equal(await page.evaluate(() => globalThis.loopbridgeDemo.thread.counter.sharedMemory), false);
+    assert.equal(await text(page, 'thread-sharing'), MESSAGE);
     await waitForNumber(page, 'thread-count', 5);
 
     // Blocked, the page cannot see the worker's count: its messages wait in the queue.
