@@ -301,3 +301,53 @@ async fn an_on_change_callback_that_changes_the_counter_or_throws_is_not_called_
     drop(counter);
     drop(callback);
 }
+
+/// Fires `name` at the document, as the browser does when it freezes or
+/// resumes the page.
+fn page_event(name: &str) {
+    let document: web_sys::EventTarget =
+        js_sys::Reflect::get(&js_sys::global(), &"document".into())
+            .unwrap()
+            .unchecked_into();
+    document
+        .dispatch_event(&web_sys::Event::new(name).unwrap())
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_frozen_leader_steps_down_for_another_tab_and_stands_in_line_again_on_resume() {
+    let name = fresh("frozen");
+    let first = tab(&name, 10.0);
+    let changes = support::js_counter();
+    first.on_change(changes.get(1)).unwrap();
+    wait_until("elected", || first.role() == "leader").await;
+    first.start().unwrap();
+    settle().await;
+    let told = calls(&changes);
+
+    page_event("freeze");
+    assert_eq!(first.role(), "follower", "a frozen page does not lead");
+    settle().await;
+    assert_eq!(calls(&changes), told + 1.0, "told of its new role");
+    let second = tab(&name, 10.0); // another tab, not frozen
+    wait_until("the other tab takes the lead", || second.role() == "leader").await;
+    let ticks = support::js_counter();
+    second.on_tick(ticks.get(1)).unwrap();
+    wait_until("it ticks", || calls(&ticks) >= 2.0).await;
+
+    page_event("resume");
+    sleep(30).await;
+    assert_eq!(
+        (first.role(), second.role()),
+        ("follower".into(), "leader".into()),
+        "back in line, behind the leader"
+    );
+    let heard = support::js_counter();
+    first.on_tick(heard.get(1)).unwrap();
+    wait_until("it hears the leader's ticks again", || calls(&heard) >= 2.0).await;
+    first.stop();
+    wait_until("and the leader hears it", || !second.running()).await;
+
+    drop(second);
+    wait_until("it leads once the other goes", || first.role() == "leader").await;
+}

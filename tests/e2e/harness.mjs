@@ -49,12 +49,16 @@ export async function serve(extraArgs = []) {
   };
 }
 
-/** Launches headless Chromium. */
-export function launch() {
+/**
+ * Launches headless Chromium; with `bfcache`, with the back/forward cache
+ * Chromium has for its users (playwright turns it off by default).
+ */
+export function launch({ bfcache = false } = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: CHROMIUM_ARGS,
     headless: true,
+    ignoreDefaultArgs: bfcache ? ['--disable-back-forward-cache'] : [],
   });
 }
 

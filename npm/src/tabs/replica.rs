@@ -14,6 +14,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{BroadcastChannel, MessageEvent, Storage};
 
 use super::leader::Candidacy;
+use super::lifecycle::Lifecycle;
 use super::state::{decode, encode, load, save, wall_ms, Shared};
 use crate::listeners::{call_tick_callback, Listeners};
 use crate::output::plain_object;
@@ -26,7 +27,9 @@ pub(super) struct Inner {
     pub(super) interval_ms: f64,
     pub(super) key: String,
     pub(super) storage: Storage,
-    pub(super) channel: BroadcastChannel,
+    /// The other tabs' messages and ours; `None` while the page is away
+    /// (a message to a page in the back/forward cache evicts it).
+    pub(super) channel: RefCell<Option<BroadcastChannel>>,
     /// Runs only in the leader, at the run's interval.
     pub(super) ticker: RefCell<Ticker>,
     pub(super) state: RefCell<State>,
@@ -49,8 +52,10 @@ pub(super) struct State {
 
 /// What the counter registered, released on drop.
 pub(super) struct Parts {
-    pub(super) _candidacy: Candidacy,
-    pub(super) _on_message: Closure<dyn FnMut(MessageEvent)>,
+    /// `None` while the page is away (in the back/forward cache, or frozen).
+    pub(super) candidacy: Option<Candidacy>,
+    pub(super) on_message: Closure<dyn FnMut(MessageEvent)>,
+    pub(super) _lifecycle: Lifecycle,
 }
 
 impl Inner {
@@ -62,19 +67,90 @@ impl Inner {
                 inner.receive(&event.data());
             }
         });
-        self.channel
-            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        if let Some(channel) = self.channel.borrow().as_ref() {
+            channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        }
+        let (away, back) = (Rc::downgrade(self), Rc::downgrade(self));
+        let lifecycle = Lifecycle::watch(
+            move || {
+                if let Some(inner) = away.upgrade() {
+                    inner.step_down();
+                }
+            },
+            move || {
+                if let Some(inner) = back.upgrade() {
+                    inner.stand_again();
+                }
+            },
+        );
+        *self.parts.borrow_mut() = Some(Parts {
+            candidacy: Some(self.stand()?),
+            on_message,
+            _lifecycle: lifecycle,
+        });
+        Ok(())
+    }
+
+    /// Tells the other tabs (not while the page is away).
+    fn post(&self, message: &JsValue) {
+        if let Some(channel) = self.channel.borrow().as_ref() {
+            let _ = channel.post_message(message);
+        }
+    }
+
+    /// Gets in line for the lead.
+    fn stand(self: &Rc<Self>) -> Result<Candidacy, JsValue> {
         let weak: Weak<Inner> = Rc::downgrade(self);
-        let candidacy = Candidacy::stand(&self.key, move || {
+        Candidacy::stand(&self.key, move || {
             if let Some(inner) = weak.upgrade() {
                 inner.take_lead();
             }
-        })?;
-        *self.parts.borrow_mut() = Some(Parts {
-            _candidacy: candidacy,
-            _on_message: on_message,
-        });
-        Ok(())
+        })
+    }
+
+    /// The page is going away or freezing: leave the line (releasing the
+    /// lock if held), so another tab runs the ticker meanwhile.
+    fn step_down(self: &Rc<Self>) {
+        let candidacy = self
+            .parts
+            .borrow_mut()
+            .as_mut()
+            .and_then(|parts| parts.candidacy.take());
+        let Some(candidacy) = candidacy else { return };
+        drop(candidacy);
+        close(self.channel.borrow_mut().take());
+        let was_leader = std::mem::replace(&mut self.state.borrow_mut().leader, false);
+        if was_leader {
+            self.ticker.borrow().stop();
+            self.changed();
+        }
+    }
+
+    /// The page is back: listen again, catch up on the state (messages
+    /// sent meanwhile were not heard) and get in line again.
+    fn stand_again(self: &Rc<Self>) {
+        if self
+            .parts
+            .borrow()
+            .as_ref()
+            .map_or(true, |parts| parts.candidacy.is_some())
+        {
+            return;
+        }
+        if let Ok(channel) = BroadcastChannel::new(&self.key) {
+            if let Some(parts) = self.parts.borrow().as_ref() {
+                channel.set_onmessage(Some(parts.on_message.as_ref().unchecked_ref()));
+            }
+            *self.channel.borrow_mut() = Some(channel);
+        }
+        if let Some(latest) = load(&self.storage, &self.key) {
+            self.apply(latest);
+        }
+        if let Ok(candidacy) = self.stand() {
+            if let Some(parts) = self.parts.borrow_mut().as_mut() {
+                parts.candidacy = Some(candidacy);
+            }
+        }
     }
 
     /// The leader's ticks go to the other tabs and to this one. Each carries
@@ -91,7 +167,7 @@ impl Inner {
                     ("version", shared.version.into()),
                     ("writer", shared.writer.into()),
                 ]);
-                let _ = inner.channel.post_message(&message);
+                inner.post(&message);
                 inner.deliver(*tick);
             }
         });
@@ -117,7 +193,7 @@ impl Inner {
             ..change
         };
         save(&self.storage, &self.key, &shared);
-        let _ = self.channel.post_message(&plain_object(&[
+        self.post(&plain_object(&[
             ("type", "state".into()),
             ("state", encode(&shared)),
         ]));
@@ -297,8 +373,14 @@ impl Inner {
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        self.channel.set_onmessage(None);
-        self.channel.close();
+        close(self.channel.get_mut().take());
         self.state.get_mut().listeners.close_all();
+    }
+}
+
+fn close(channel: Option<BroadcastChannel>) {
+    if let Some(channel) = channel {
+        channel.set_onmessage(None);
+        channel.close();
     }
 }

@@ -20,8 +20,11 @@ use crate::listeners::{counter_options, tick_info, Listeners};
 /// Web Locks), runs the ticker and broadcasts each tick over a
 /// `BroadcastChannel`; the others follow. When the leader closes or reloads,
 /// the next tab takes over within one interval, and the count goes on from
-/// the shared start time: nothing lost, nothing counted twice. The state is
-/// kept in `localStorage`, so it survives a reload of the only tab.
+/// the shared start time: nothing lost, nothing counted twice. So does a tab
+/// that goes into the back/forward cache or is frozen: it steps down and
+/// stops listening (so the browser can keep it cached), then catches up and
+/// gets back in line when it returns. The state is kept in `localStorage`,
+/// so it survives a reload of the only tab.
 ///
 /// `count` is computed from the shared start time in every tab, so it is
 /// always right; `onTick` and `ticks()` follow the leader's ticker, which the
@@ -70,7 +73,7 @@ impl SharedCounter {
             interval_ms,
             key,
             storage,
-            channel,
+            channel: RefCell::new(Some(channel)),
             ticker: RefCell::new(Ticker::with_interval_ms(shared.interval_ms)?),
             state: RefCell::new(State {
                 shared,
