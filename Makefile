@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMIUM ?= /usr/bin/chromium
 WASM_TARGET := --target wasm32-unknown-unknown
 
-.PHONY: demo serve build build-npm build-npm-bundler pack test-examples test-engines build-rust-user size bench setup setup-test test lint test-wasm test-wasm-chrome test-wasm-firefox test-wasm-webkit test-types fuzz-builds test-page clean
+.PHONY: lighthouse demo serve build build-npm build-npm-bundler pack test-examples test-engines build-rust-user size bench setup setup-test test lint test-wasm test-wasm-chrome test-wasm-firefox test-wasm-webkit test-types fuzz-builds test-page clean
 
 demo: setup build serve
 
@@ -139,6 +139,10 @@ test-engines: build
 # Vite, webpack, esbuild or nothing, and run in headless Chromium and Node.
 test-examples: pack
 	node --test --test-concurrency=1 tests/examples/
+
+# Lighthouse scores of the page, phone and desktop (reports in target/lighthouse/).
+lighthouse: setup-test build
+	node scripts/lighthouse.mjs
 
 # Benchmarks side by side with their baselines in headless Chromium -> bench/results.{json,md}.
 bench: setup-test size

@@ -39,7 +39,7 @@ fi
 # npm records what it installed in node_modules/.package-lock.json; reinstall
 # when that is missing or older than the lock file.
 if [ ! node_modules/.package-lock.json -nt package-lock.json ]; then
-  say "installing npm packages (binaryen for wasm-opt, playwright-core, axe-core, typescript)"
+  say "installing npm packages (binaryen for wasm-opt, playwright-core, axe-core, typescript, lighthouse)"
   npm ci --no-audit --no-fund
 fi
 
