@@ -148,8 +148,10 @@ export declare class SharedCounter {
   reset(): void;
   /** Calls `callback` (in a microtask, once for the changes made before
    *  it runs) when the state this tab sees changes: a start, stop or reset
-   *  in any tab, or this tab becoming the leader; not for ticks, nor for
-   *  the changes the callback makes itself. `null` clears it. @throws TypeError if `callback` is not a function or null. */
+   *  in any tab, or this tab taking or losing the lead; not for ticks, nor
+   *  for the changes the callback makes itself. `null` clears it.
+   *  @throws TypeError if `callback` is not a function or null; a
+   *  PanicError once the module has panicked. */
   onChange(callback: (() => void) | null): void;
   /** Whether this tab runs the ticker. */
   readonly role: 'leader' | 'follower';

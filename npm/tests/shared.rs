@@ -334,6 +334,14 @@ async fn a_frozen_leader_steps_down_for_another_tab_and_stands_in_line_again_on_
     let ticks = support::js_counter();
     second.on_tick(ticks.get(1)).unwrap();
     wait_until("it ticks", || calls(&ticks) >= 2.0).await;
+    // A page's own pagehide or visibilitychange handler may still change it.
+    assert!(first.stop());
+    wait_until("a change made while away reaches the others", || {
+        !second.running()
+    })
+    .await;
+    first.start().unwrap();
+    wait_until("and the next", || second.running()).await;
 
     page_event("resume");
     sleep(30).await;

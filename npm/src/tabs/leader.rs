@@ -59,12 +59,16 @@ impl Candidacy {
         let keep = Rc::clone(&resign);
         let mut elected = Some(elected);
         let granted = Closure::<dyn FnMut(JsValue) -> Promise>::new(move |_lock: JsValue| {
+            // Hold the lock until this Promise resolves: on resignation. Its
+            // resolver is kept first, so a candidacy dropped inside
+            // `elected` still lets the lock go.
+            let keep = Rc::clone(&keep);
+            let held =
+                Promise::new(&mut move |resolve, _reject| *keep.borrow_mut() = Some(resolve));
             if let Some(elected) = elected.take() {
                 elected();
             }
-            // Hold the lock until this Promise resolves: on resignation.
-            let keep = Rc::clone(&keep);
-            Promise::new(&mut move |resolve, _reject| *keep.borrow_mut() = Some(resolve))
+            held
         });
         let leave = AbortController::new()?;
         let options = plain_object(&[

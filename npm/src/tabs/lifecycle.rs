@@ -29,7 +29,7 @@ type Then = Rc<dyn Fn()>;
 
 impl Lifecycle {
     /// Calls `away` when the page is left or frozen, and `back` when it is
-    /// shown again from the back/forward cache or resumed.
+    /// shown (again, from the back/forward cache) or resumed.
     pub(super) fn watch(away: impl Fn() + 'static, back: impl Fn() + 'static) -> Lifecycle {
         let away: Then = Rc::new(away);
         let back: Then = Rc::new(back);
@@ -43,29 +43,18 @@ impl Lifecycle {
         };
         if let (Some(window), Some(document)) = (window, document) {
             let (window, document) = (window.unchecked_into(), document.unchecked_into());
-            lifecycle.listen(&window, "pagehide", Rc::clone(&away), |_| true);
-            lifecycle.listen(&window, "pageshow", Rc::clone(&back), |event| {
-                // A first load is not a return from the cache.
-                Reflect::get(event, &"persisted".into()).is_ok_and(|p| p.is_truthy())
-            });
-            lifecycle.listen(&document, "freeze", away, |_| true);
-            lifecycle.listen(&document, "resume", back, |_| true);
+            // `back` does nothing for a tab that never went away (the
+            // pageshow of a first load), so every pageshow may call it.
+            lifecycle.listen(&window, "pagehide", Rc::clone(&away));
+            lifecycle.listen(&window, "pageshow", Rc::clone(&back));
+            lifecycle.listen(&document, "freeze", away);
+            lifecycle.listen(&document, "resume", back);
         }
         lifecycle
     }
 
-    fn listen(
-        &mut self,
-        target: &EventTarget,
-        name: &'static str,
-        then: Then,
-        when: fn(&Event) -> bool,
-    ) {
-        let callback = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
-            if when(&event) {
-                then();
-            }
-        });
+    fn listen(&mut self, target: &EventTarget, name: &'static str, then: Then) {
+        let callback = Closure::<dyn FnMut(Event)>::new(move |_: Event| then());
         if target
             .add_event_listener_with_callback(name, callback.as_ref().unchecked_ref())
             .is_ok()

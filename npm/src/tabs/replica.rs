@@ -91,10 +91,18 @@ impl Inner {
         Ok(())
     }
 
-    /// Tells the other tabs (not while the page is away).
+    /// Tells the other tabs. While the page is away (its channel closed, so
+    /// that no message evicts it from the back/forward cache) a change made
+    /// in a `pagehide` or `visibilitychange` handler still goes out, on a
+    /// channel opened for it: sending does not evict a page, receiving does.
     fn post(&self, message: &JsValue) {
         if let Some(channel) = self.channel.borrow().as_ref() {
             let _ = channel.post_message(message);
+            return;
+        }
+        if let Ok(channel) = BroadcastChannel::new(&self.key) {
+            let _ = channel.post_message(message);
+            channel.close();
         }
     }
 
@@ -129,19 +137,24 @@ impl Inner {
     /// The page is back: listen again, catch up on the state (messages
     /// sent meanwhile were not heard) and get in line again.
     fn stand_again(self: &Rc<Self>) {
-        if self
+        let standing = self
             .parts
             .borrow()
             .as_ref()
-            .map_or(true, |parts| parts.candidacy.is_some())
-        {
+            .map_or(true, |parts| parts.candidacy.is_some());
+        if standing && self.channel.borrow().is_some() {
             return;
         }
-        if let Ok(channel) = BroadcastChannel::new(&self.key) {
-            if let Some(parts) = self.parts.borrow().as_ref() {
-                channel.set_onmessage(Some(parts.on_message.as_ref().unchecked_ref()));
+        if self.channel.borrow().is_none() {
+            if let Ok(channel) = BroadcastChannel::new(&self.key) {
+                if let Some(parts) = self.parts.borrow().as_ref() {
+                    channel.set_onmessage(Some(parts.on_message.as_ref().unchecked_ref()));
+                }
+                *self.channel.borrow_mut() = Some(channel);
             }
-            *self.channel.borrow_mut() = Some(channel);
+        }
+        if standing {
+            return;
         }
         if let Some(latest) = load(&self.storage, &self.key) {
             self.apply(latest);

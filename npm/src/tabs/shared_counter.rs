@@ -23,8 +23,9 @@ use crate::listeners::{counter_options, tick_info, Listeners};
 /// the shared start time: nothing lost, nothing counted twice. So does a tab
 /// that goes into the back/forward cache or is frozen: it steps down and
 /// stops listening (so the browser can keep it cached), then catches up and
-/// gets back in line when it returns. The state is kept in `localStorage`,
-/// so it survives a reload of the only tab.
+/// gets back in line when it returns (in a page; one made in a worker keeps
+/// its place). The state is kept in `localStorage`, so it survives a reload
+/// of the only tab.
 ///
 /// `count` is computed from the shared start time in every tab, so it is
 /// always right; `onTick` and `ticks()` follow the leader's ticker, which the
@@ -175,7 +176,8 @@ impl SharedCounter {
     }
 
     /// Sets the function called when the state this tab sees changes — a
-    /// start, stop or reset in any tab, or this tab becoming the leader —
+    /// start, stop or reset in any tab, or this tab taking or losing the
+    /// lead —
     /// or clears it with `null`. Not called for ticks (see `onTick`). It is
     /// called in a microtask, once for the changes made before it runs
     /// (not for those it makes itself); read `running`, `count` and `role`
