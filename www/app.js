@@ -37,14 +37,23 @@ try {
 
 // ---- plots -----------------------------------------------------------------
 
-/** Bar chart of recent values on a canvas, scaled to the largest one (at least `floor`). */
+/**
+ * Bar chart of recent values on a canvas. The scale follows the typical
+ * values (at least `floor`), not the largest: a spike (a blocked thread)
+ * would flatten every other bar for as long as it stays on the chart, so a
+ * bar above the scale is drawn cut, with its value on it.
+ */
 function drawBars(canvas, values, { floor, capacity, colorFor }) {
   const { ctx, width, height, ratio } = freshCanvas(canvas);
-  const top = Math.max(floor, ...values);
+  const sorted = [...values].sort((a, b) => a - b);
+  const typical = sorted[Math.floor((sorted.length - 1) * 0.75)] ?? 0; // the upper quartile
+  const top = Math.max(floor, typical * 2);
+  const label = 14 * ratio; // room for the scale's label and a cut bar's value
+  const plotHeight = height - label;
   ctx.strokeStyle = cssColor('--plot-grid');
   ctx.lineWidth = ratio;
-  for (const fraction of [0.25, 0.5, 0.75]) {
-    const y = Math.round(height * fraction) + 0.5;
+  for (const fraction of [0, 0.5, 1]) {
+    const y = Math.round(label + plotHeight * fraction) - (fraction === 1 ? ratio : 0) + 0.5;
     ctx.beginPath();
     ctx.moveTo(0, y);
     ctx.lineTo(width, y);
@@ -52,16 +61,23 @@ function drawBars(canvas, values, { floor, capacity, colorFor }) {
   }
   const slot = width / capacity;
   const barWidth = Math.max(ratio, slot * 0.7);
+  ctx.font = `${11 * ratio}px system-ui, sans-serif`;
+  ctx.textBaseline = 'bottom';
   values.forEach((value, i) => {
     const x = width - (values.length - i) * slot + (slot - barWidth) / 2;
-    const barHeight = Math.max(ratio, (value / top) * (height - 4 * ratio));
+    const cut = value > top;
+    const barHeight = Math.max(ratio, (Math.min(value, top) / top) * plotHeight);
     ctx.fillStyle = cssColor(colorFor(value));
     ctx.fillRect(x, height - barHeight, barWidth, barHeight);
+    if (cut) {
+      const text = formatMs(value);
+      const textX = Math.min(Math.max(0, x + barWidth / 2 - ctx.measureText(text).width / 2), width - ctx.measureText(text).width);
+      ctx.fillText(text, textX, label - ratio);
+    }
   });
   ctx.fillStyle = cssColor('--muted');
-  ctx.font = `${11 * ratio}px system-ui, sans-serif`;
-  ctx.textBaseline = 'top';
-  ctx.fillText(`${formatMs(top)}`, 4 * ratio, 3 * ratio);
+  ctx.fillText(formatMs(top), 4 * ratio, label - ratio); // the scale: the top line
+  canvas.dataset.scaleMs = String(top);
 }
 
 const lateColor = (ms) => (ms > 250 ? '--plot-spike' : ms > 16 ? '--plot-late' : '--plot-bar');

@@ -99,7 +99,7 @@ export function setupThreadCounter({ onBusyChange }) {
       const running = Boolean(counter?.running);
       const crashed = counter?.crashReason;
       setText($('thread-count'), String(counter?.count ?? 0));
-      setText($('thread-name'), counter?.name ?? 'none yet: Start makes it');
+      setText($('thread-name'), counter?.name ?? 'none yet');
       setText($('thread-interval'), formatInterval(counter?.intervalMs ?? this.intervalMs));
       if (crashed !== undefined && this.crashNoted !== counter && !this.pending) {
         this.crashNoted = counter;

@@ -259,6 +259,7 @@ function drawTimeline(canvas, samples, until, live) {
     ctx.arc(cx, cy, r * ratio, 0, Math.PI * 2);
     ctx.fill();
   };
+  let foldLabelEnd = -Infinity; // a fold's label does not cover the one before it
   for (const s of visible) {
     const lane = LANE_OF[s.type];
     const top = laneTop[lane];
@@ -292,11 +293,13 @@ function drawTimeline(canvas, samples, until, live) {
           ctx.stroke();
         }
         dot(cx, mid(lane), s.missed > 0 ? 5 : 3.5, colors.tick);
-        if (s.missed > 0) {
+        if (s.missed > 0 && cx >= foldLabelEnd) {
           ctx.fillStyle = colors.ink;
           ctx.font = font(11, '600');
-          ctx.textBaseline = 'middle';
-          ctx.fillText(`+${s.missed}`, cx + 7 * ratio, mid(lane));
+          foldLabelEnd = cx + 8 * ratio + ctx.measureText(`+${s.missed}`).width;
+          // Above the row of dots, which would cover it.
+          ctx.textBaseline = 'bottom';
+          ctx.fillText(`+${s.missed}`, cx + 4 * ratio, mid(lane) - 5 * ratio);
           ctx.textBaseline = 'top';
         }
         break;

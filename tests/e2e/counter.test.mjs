@@ -96,6 +96,9 @@ test('blocking the main thread for 2 s: the count is caught up and the lag meter
   assert.ok(after.count >= after.shown);
   const lateness = await page.evaluate(() => globalThis.loopbridgeDemo.counter.lateness);
   assert.ok(Math.max(...lateness) >= 1500, `a delivery ${Math.max(...lateness)} ms late`);
+  // The spike does not set the scale: the other deliveries stay readable.
+  const scale = Number(await page.locator('#lateness-plot').getAttribute('data-scale-ms'));
+  assert.ok(scale < 500, `the chart's scale is ${scale} ms, not the spike's`);
   const peak = await page.evaluate(() => globalThis.loopbridgeDemo.lag.peak());
   assert.ok(peak >= 1500, `the lag meter shows the spike: ${peak} ms`);
   const peakText = await page.locator('#lag-peak').textContent();

@@ -72,7 +72,7 @@ test('the thread counter counts in a worker and shares its count through a Share
   // No worker until the first Start: a visitor who never starts it downloads none.
   assert.equal(await page.evaluate(() => globalThis.loopbridgeDemo.thread.counter), null);
   assert.equal(await page.evaluate(() => performance.getEntriesByType('resource').some((r) => r.name.endsWith('/worker.js'))), false);
-  assert.equal(await text(page, 'thread-name'), 'none yet: Start makes it');
+  assert.equal(await text(page, 'thread-name'), 'none yet');
   assert.equal(await text(page, 'thread-status'), 'Stopped');
   assert.equal(await text(page, 'thread-interval'), '100 ms');
   assert.equal(await text(page, 'thread-sharing'), SHARED);
