@@ -301,7 +301,7 @@ const streaming = setupStreaming();
 const gathering = setupGather(scope);
 setupBlocking();
 const boundary = setupBoundary();
-const jspi = setupJspi();
+const jspi = setupJspi(scope);
 
 // For the page tests and the curious: the live objects.
 globalThis.loopbridgeDemo = { counter, thread, shared, lag, scope, streaming, gathering, boundary, jspi, lastBlock: null };

@@ -9,6 +9,9 @@ const MESSAGES = ['one', 'two', 'three'];
 const DELAY_MS = 500;
 const TICK_MS = 100;
 
+/** The live timeline (www/timeline.js), where the pipeline's wait is drawn. */
+let scope = null;
+
 export const jspiSupported = typeof WebAssembly.Suspending === 'function';
 
 let loading;
@@ -40,6 +43,9 @@ async function runPipeline() {
     const joined = await jspi.syncPipeline(MESSAGES, DELAY_MS);
     const tookMs = performance.now() - startedAt;
     const worstLagMs = lag.stop();
+    // The span the sync Rust call took, as the page measured it: the page
+    // counter's ticks go on inside it, and no long task.
+    scope?.add({ type: 'mark', name: 'pipeline() (sync Rust, JSPI)', start: startedAt, duration: tookMs });
     $('jspi-result').textContent = `pipeline() returned "${joined}"`;
     $('jspi-status').textContent = `Returned after ${formatMs(tookMs)}: ${MESSAGES.length} synchronous waits of ${DELAY_MS} ms each.`;
     $('jspi-ticks').textContent = `Meanwhile a CounterWorker on the page delivered ${ticks} ticks (one per ${TICK_MS} ms) and the event loop was never late by more than ${formatMs(worstLagMs)}: the wasm stack was suspended, not the page.`;
@@ -51,7 +57,9 @@ async function runPipeline() {
   }
 }
 
-export function setupJspi() {
+/** Wires the panel; `timeline` is the page's live timeline. */
+export function setupJspi(timeline) {
+  scope = timeline;
   if (!jspiSupported) {
     const note = $('jspi-unavailable');
     note.textContent = "This browser has no WebAssembly JS Promise Integration ('Suspending' in WebAssembly is false), so sync Rust cannot suspend here. Everything else on the page works without it; Chromium 137+ and Firefox 139+ have JSPI.";

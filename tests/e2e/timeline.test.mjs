@@ -62,7 +62,7 @@ test('after a block: the shaded 2 s, no frame meanwhile, the worker ticking thro
   }
 });
 
-test('the panels draw their work on the timeline: stream chunks, sleeps in a row vs overlapping, yields, worker calls', async () => {
+test('the panels draw their work on the timeline: stream chunks, sleeps in a row vs overlapping, yields vs one long task, the JSPI wait, worker calls', async () => {
   const { context, page, problems } = await demo.open();
   try {
     const sleepsOf = async (mode) => {
@@ -92,6 +92,22 @@ test('the panels draw their work on the timeline: stream chunks, sleeps in a row
     await page.getByRole('button', { name: 'yieldingWork(2000, 16)' }).click();
     await page.waitForFunction(() => /took/.test(document.getElementById('yield-result').textContent), null, WAIT);
     assert.ok((await samples(page, 'yield')).length >= 50, 'yieldingWork gave the loop a turn every slice');
+
+    // busyWait is one long task, the blocked span; yieldingWork above was many small ones.
+    const beforeBusy = await page.evaluate(() => performance.now());
+    await page.getByRole('button', { name: 'busyWait(2000)' }).click();
+    await page.waitForFunction(() => /took/.test(document.getElementById('busy-result').textContent), null, WAIT);
+    const longTasks = (await samples(page, 'long-task')).filter((s) => s.start >= beforeBusy - 50);
+    assert.equal(longTasks.filter((s) => s.duration >= 1900).length, 1, 'busyWait: one long task of 2 s');
+
+    // The sync Rust pipeline (JSPI): its wait is a span, with the page counter ticking inside it.
+    assert.equal(await page.evaluate(() => typeof WebAssembly.Suspending), 'function', "Debian's Chromium has JSPI");
+    await page.getByRole('button', { name: 'Run the sync pipeline', exact: true }).click();
+    await page.waitForFunction(() => /^Returned after/.test(document.getElementById('jspi-status').textContent), null, WAIT);
+    const [pipeline] = (await samples(page, 'mark')).filter((s) => /JSPI/.test(s.name));
+    assert.ok(pipeline && pipeline.duration >= 1400, `the pipeline's 3 x 500 ms wait is on the timeline: ${JSON.stringify(pipeline)}`);
+    const inside = (await samples(page, 'tick')).filter((t) => t.start > pipeline.start && t.start < pipeline.start + pipeline.duration);
+    assert.ok(inside.length >= 10, `the page counter ticked ${inside.length} times while sync Rust waited`);
 
     await page.getByRole('button', { name: 'Run the sync loop in a worker' }).click();
     await page.waitForFunction(() => /^Done|^Finished|5 results/.test(document.getElementById('blocking-status').textContent), null, WAIT);
