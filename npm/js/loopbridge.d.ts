@@ -6,6 +6,7 @@ import type {
   BlockingWorkerOptions,
   CounterOptions,
   LoopMonitorOptions,
+  LoopSample,
   SyncLoopOptions,
   SyncLoopResult,
   TickInfo,
@@ -43,6 +44,7 @@ export {
   type BlockingWorkerOptions,
   type CounterOptions,
   type LoopMonitorOptions,
+  type LoopSample,
   type SyncLoopOptions,
   type SyncLoopRequest,
   type SyncLoopResult,
@@ -184,43 +186,6 @@ export declare class BlockingWorker {
   free(): void;
   [Symbol.dispose](): void;
 }
-
-/** What every `LoopSample` has: when it started and how long it lasted, in `performance.now()` milliseconds. */
-interface SampleTimes {
-  /** When it started; for a late event, when it was due. */
-  start: number;
-  /** How long it lasted; for a late event, how late it ran (0 for a moment). */
-  duration: number;
-}
-
-/**
- * One thing a `LoopMonitor` saw, told apart by `type`:
- * - `lag`: a timer probe ran `duration` ms after it was due (`start`);
- * - `frame`: an animation frame, `duration` ms after the previous one;
- * - `long-task`: a task of 50 ms or more; `long-animation-frame`: a frame
- *   delayed 50 ms or more, with the part that blocked input and the longest
- *   script's invoker where the browser says (Chromium);
- * - `tick`: a `CounterWorker` delivered `count` (`start` its deadline,
- *   `duration` its lateness, `missed` ticks folded in); `sleep`, `yield`:
- *   loopbridge tasks waited or gave the loop a turn; `stream-batch`: a
- *   loopbridge stream queued `chunks` chunks;
- * - `worker-tick`: a `ThreadCounter`'s worker counted `count` (at `start`,
- *   on this page's clock); `blocking-call`: a `BlockingWorker`'s call to the
- *   page, from request to answer; `shared-tick`: the `SharedCounter` ticked
- *   (`leader`: in this tab);
- * - `dropped`: the reader fell behind the stream's `capacity`; `count` oldest samples were dropped.
- */
-export type LoopSample = SampleTimes & (
-  | { type: 'lag' | 'frame' | 'long-task' | 'sleep' | 'yield' }
-  | { type: 'long-animation-frame'; blockingDuration: number; script: string | null }
-  | { type: 'tick'; count: number; missed: number }
-  | { type: 'stream-batch'; chunks: number }
-  | { type: 'worker-tick'; count: number }
-  | { type: 'blocking-call'; ok: boolean }
-  | { type: 'shared-tick'; count: number; leader: boolean }
-  | { type: 'mark'; name: string }
-  | { type: 'dropped'; count: number }
-);
 
 /**
  * Samples of the real event loop in this page (or worker): timer lag, long
