@@ -66,7 +66,7 @@ for (const engine of ['chromium', 'firefox', 'webkit']) {
       assert.equal(page.loadError, '');
       assert.equal(page.isolated, true, 'served with COOP/COEP');
       assert.equal(page.sharedMemory, engine !== 'webkit', 'WebKitGTK has no SharedArrayBuffer');
-      assert.deepEqual(page.panels, ['counter', 'thread', 'shared', 'lag', 'streaming', 'gathering', 'boundary', 'jspi', 'lastBlock']);
+      assert.deepEqual(page.panels, ['counter', 'thread', 'shared', 'lag', 'scope', 'streaming', 'gathering', 'boundary', 'jspi', 'lastBlock']);
     });
 
     test('the counter: Start makes it rise, Stop makes it hold', async () => {
