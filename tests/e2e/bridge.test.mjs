@@ -226,9 +226,12 @@ test('three 1 s tasks take about 3 s in sequence and about 1 s with gather, on o
 
 test('the bars grow while a run goes on: in a row one task at a time, together all at once', async () => {
   const { page, problems, context } = await demo.open();
+  const outcomes = (mode) => page.evaluate((m) => [...document.querySelectorAll(`#gather-timeline g.run[data-mode="${m}"] rect.bar`)]
+    .map((bar) => bar.dataset.outcome).join(' '), mode);
   await button(page, 'Run sequential').click();
-  // Halfway through task 1 of the sequential run.
-  await page.waitForTimeout(1500);
+  // As soon as task 0 is drawn done (task 1 then has a second to go).
+  await page.waitForFunction(() => document.querySelector('#gather-timeline g.run[data-mode="sequential"] rect.bar[data-task="0"]')
+    ?.dataset.outcome === 'ok', null, { timeout: 15000 });
   const seq = await timeline(page, 'sequential');
   assert.deepEqual(seq.bars.map((bar) => [bar.task, bar.outcome]), [[0, 'ok'], [1, 'running']], 'task 0 done, task 1 running, task 2 not started');
   assert.ok(seq.bars[1].x >= seq.bars[0].end - 1, 'task 1 began where task 0 ended');
@@ -238,7 +241,9 @@ test('the bars grow while a run goes on: in a row one task at a time, together a
   await waitForText(page, 'gather-total-sequential', /s$/);
 
   await button(page, 'Run concurrent').click();
-  await page.waitForTimeout(500);
+  await page.waitForFunction(() => document.querySelectorAll('#gather-timeline g.run[data-mode="concurrent"] rect.bar').length === 3,
+    null, { timeout: 15000 });
+  assert.equal(await outcomes('sequential'), 'ok ok ok', 'the sequential run is kept');
   const con = await timeline(page, 'concurrent');
   assert.deepEqual(con.bars.map((bar) => bar.outcome), ['running', 'running', 'running'], 'all three run at once');
   assert.ok(con.bars.every((bar) => Math.abs(bar.x - con.bars[0].x) < 3 && Math.abs(bar.end - con.bars[0].end) < 3));
