@@ -71,7 +71,8 @@ function drawBars(canvas, values, { floor, capacity, colorFor }) {
     ctx.fillRect(x, height - barHeight, barWidth, barHeight);
     if (cut) {
       const text = formatMs(value);
-      const textX = Math.min(Math.max(0, x + barWidth / 2 - ctx.measureText(text).width / 2), width - ctx.measureText(text).width);
+      const textWidth = ctx.measureText(text).width;
+      const textX = Math.min(Math.max(0, x + barWidth / 2 - textWidth / 2), width - textWidth);
       ctx.fillText(text, textX, label - ratio);
     }
   });

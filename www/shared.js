@@ -2,7 +2,7 @@
 // of this origin. Any tab may start, stop or reset it, and one tab (the
 // leader) may hand over to another at any moment. The panel draws when the
 // counter says something changed (onChange: a start, stop or reset in any
-// tab, or this tab taking the lead) and on each tick (onTick); while the live
+// tab, or this tab taking or losing the lead) and on each tick (onTick); while the live
 // timeline runs it also redraws every frame, so `count` (derived from the
 // shared start time) moves smoothly. At rest it costs nothing.
 import { SharedCounter } from './pkg/demo.js';

@@ -103,11 +103,18 @@ pub(crate) fn tick_info(tick: &Tick) -> Object {
     ])
 }
 
-/// Calls an `onTick` callback with `count`; if it throws, says so on the
-/// console and carries on: a listener's bug must not stop the counter.
+/// Calls an `onTick` callback with `count` (see [`call_listener`]).
 pub(crate) fn call_tick_callback(callback: &Function, count: f64, who: &str) {
-    if let Err(error) = callback.call1(&JsValue::UNDEFINED, &count.into()) {
-        let context = format!("{who}: the onTick callback threw; the counter keeps running.");
+    call_listener(callback, &[count.into()], who, "onTick");
+}
+
+/// Calls a counter's `listener` callback (`onTick`, `onChange`) with `args`;
+/// if it throws, says so on the console and carries on: a listener's bug
+/// must not stop the counter.
+pub(crate) fn call_listener(callback: &Function, args: &[JsValue], who: &str, listener: &str) {
+    let args: js_sys::Array = args.iter().collect();
+    if let Err(error) = callback.apply(&JsValue::UNDEFINED, &args) {
+        let context = format!("{who}: the {listener} callback threw; the counter keeps running.");
         web_sys::console::error_2(&context.into(), &error);
     }
 }

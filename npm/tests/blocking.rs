@@ -354,7 +354,7 @@ async fn cancelling_the_stream_stops_the_worker_loop_in_the_middle_of_a_wait() {
         return;
     }
     let handler = echo_handler();
-    let calls = || get(&handler.get(0), "calls").as_f64().unwrap();
+    let calls = || support::calls(&handler);
     let worker = blocking_worker(&handler.get(1));
     let stream: web_sys::ReadableStream =
         run(&worker, &[("count", 100.into()), ("delayMs", 40.into())]).unchecked_into();
@@ -383,10 +383,7 @@ async fn one_run_at_a_time_and_free_errors_the_run_in_progress() {
         "{}",
         error_message(&second)
     );
-    wait_until("the first call", || {
-        get(&handler.get(0), "calls").as_f64().unwrap() >= 1.0
-    })
-    .await;
+    wait_until("the first call", || support::calls(&handler) >= 1.0).await;
     drop(worker); // free()
     let outcome = settle(collect_until_error(&stream)).await.unwrap();
     let error = Array::from(&outcome).get(1);

@@ -5,7 +5,7 @@
 mod support;
 
 use loopbridge_npm::SharedCounter;
-use support::{error_kind, object, sleep, wait_until};
+use support::{calls, error_kind, object, sleep, wait_until};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -47,7 +47,7 @@ async fn the_first_tab_leads_and_every_tab_sees_and_controls_the_same_counter() 
     let calls = support::js_counter();
     second.on_tick(calls.get(1)).unwrap();
     wait_until("the follower gets the leader's ticks", || {
-        support::get(&calls.get(0), "calls").as_f64().unwrap() >= 2.0
+        support::calls(&calls) >= 2.0
     })
     .await;
 
@@ -75,10 +75,7 @@ async fn when_the_leader_goes_a_follower_takes_over_and_the_count_goes_on() {
     assert!(follower.count() >= before, "nothing lost");
     let calls = support::js_counter();
     follower.on_tick(calls.get(1)).unwrap();
-    wait_until("the new leader ticks", || {
-        support::get(&calls.get(0), "calls").as_f64().unwrap() >= 2.0
-    })
-    .await;
+    wait_until("the new leader ticks", || support::calls(&calls) >= 2.0).await;
     follower.stop();
 }
 
@@ -129,7 +126,7 @@ async fn the_tab_that_starts_a_run_sets_its_interval_for_every_tab() {
     let calls = support::js_counter();
     leader.on_tick(calls.get(1)).unwrap();
     sleep(130).await;
-    let ticks = support::get(&calls.get(0), "calls").as_f64().unwrap();
+    let ticks = support::calls(&calls);
     assert!(
         ticks <= 4.0,
         "the leader ticks at the run's 40 ms, not its own 10 ms: {ticks} ticks"
@@ -193,11 +190,6 @@ async fn a_tick_from_before_a_reset_in_another_tab_is_never_delivered() {
         seen.borrow()
     );
     leader.stop();
-}
-
-/// How many times the `increment` of a `support::js_counter()` was called.
-fn calls(counter: &js_sys::Array) -> f64 {
-    support::get(&counter.get(0), "calls").as_f64().unwrap()
 }
 
 /// Lets every queued microtask run (a 0 ms timer fires after them).

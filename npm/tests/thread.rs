@@ -77,14 +77,10 @@ async fn ticks_and_on_tick_deliver_until_stop() {
         .await;
     assert!(counts.windows(2).all(|w| w[1] > w[0]), "{counts:?}");
     let stopping = counter.stop();
-    let delivered = support::get(&calls.get(0), "calls").as_f64().unwrap();
+    let delivered = support::calls(&calls);
     answer(stopping).await.unwrap();
     sleep(30).await;
-    assert_eq!(
-        support::get(&calls.get(0), "calls").as_f64().unwrap(),
-        delivered,
-        "nothing after stop()"
-    );
+    assert_eq!(support::calls(&calls), delivered, "nothing after stop()");
 }
 
 #[wasm_bindgen_test]
@@ -149,7 +145,7 @@ async fn ticks_queued_during_a_block_arrive_as_one_caught_up_delivery_with_share
     let counter = counter(50.0);
     let calls = support::js_counter();
     counter.on_tick(calls.get(1)).unwrap();
-    let delivered = || support::get(&calls.get(0), "calls").as_f64().unwrap();
+    let delivered = || support::calls(&calls);
     answer(counter.start()).await.unwrap();
     wait_until("the first tick", || delivered() >= 1.0).await;
     let before = delivered();

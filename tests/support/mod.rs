@@ -227,6 +227,11 @@ extern "C" {
     pub fn throwing_function() -> Function;
 }
 
+/// How many times the `increment` of a [`js_counter`] was called.
+pub fn calls(counter: &js_sys::Array) -> f64 {
+    get(&counter.get(0), "calls").as_f64().unwrap()
+}
+
 /// Lets the event loop run for `ms` milliseconds.
 pub async fn sleep(ms: u32) {
     TimeoutFuture::new(ms).await;

@@ -16,7 +16,7 @@ use web_sys::{BroadcastChannel, MessageEvent, Storage};
 use super::leader::Candidacy;
 use super::lifecycle::Lifecycle;
 use super::state::{decode, encode, load, save, wall_ms, Shared};
-use crate::listeners::{call_tick_callback, Listeners};
+use crate::listeners::{call_listener, call_tick_callback, Listeners};
 use crate::output::plain_object;
 
 pub(super) struct Inner {
@@ -137,22 +137,20 @@ impl Inner {
     /// The page is back: listen again, catch up on the state (messages
     /// sent meanwhile were not heard) and get in line again.
     fn stand_again(self: &Rc<Self>) {
+        if self.channel.borrow().is_none() {
+            if let (Ok(channel), Some(parts)) = (
+                BroadcastChannel::new(&self.key),
+                self.parts.borrow().as_ref(),
+            ) {
+                channel.set_onmessage(Some(parts.on_message.as_ref().unchecked_ref()));
+                *self.channel.borrow_mut() = Some(channel);
+            }
+        }
         let standing = self
             .parts
             .borrow()
             .as_ref()
             .map_or(true, |parts| parts.candidacy.is_some());
-        if standing && self.channel.borrow().is_some() {
-            return;
-        }
-        if self.channel.borrow().is_none() {
-            if let Ok(channel) = BroadcastChannel::new(&self.key) {
-                if let Some(parts) = self.parts.borrow().as_ref() {
-                    channel.set_onmessage(Some(parts.on_message.as_ref().unchecked_ref()));
-                }
-                *self.channel.borrow_mut() = Some(channel);
-            }
-        }
         if standing {
             return;
         }
@@ -289,7 +287,7 @@ impl Inner {
     }
 
     /// The state this tab sees changed (a start, stop or reset in any tab,
-    /// or this tab took the lead): calls `onChange`'s callback in a
+    /// or this tab took or lost the lead): calls `onChange`'s callback in a
     /// microtask, once for however many changes came before it runs. The
     /// changes the callback makes itself are not reported back to it (one
     /// that resets would otherwise call itself without end).
@@ -310,15 +308,13 @@ impl Inner {
             };
             if let Some(callback) = callback {
                 inner.state.borrow_mut().in_on_change = true;
-                let called = callback.call0(&JsValue::UNDEFINED);
+                call_listener(
+                    &callback,
+                    &[],
+                    &format!("SharedCounter {}", inner.name),
+                    "onChange",
+                );
                 inner.state.borrow_mut().in_on_change = false;
-                if let Err(error) = called {
-                    let context = format!(
-                        "SharedCounter {}: the onChange callback threw; the counter keeps running.",
-                        inner.name
-                    );
-                    web_sys::console::error_2(&context.into(), &error);
-                }
             }
         });
     }
